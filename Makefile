@@ -1,0 +1,33 @@
+# `make run` and `make test` do all the set-up on a fresh machine.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install browser bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Serve the site on http://localhost:8000 with the seed stories and demo accounts.
+run: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py loadseeds
+	@echo "Akun demo (admin di http://localhost:8000/admin/):"
+	$(DEV_ENV) $(PY) manage.py demo_accounts
+	$(DEV_ENV) $(PY) manage.py runserver localhost:8000
+
+## Browser tests drive Debian's Chromium; install it when we may (root), else they skip.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium not installed: browser tests will be skipped"
+
+## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+test: install browser
+	$(VENV)/bin/pytest

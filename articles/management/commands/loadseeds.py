@@ -1,0 +1,62 @@
+"""Load seed documents (stories as the site prints them) into the database.
+
+Each file loads in its own transaction: a malformed file is reported with its
+line and changes nothing, and the other files still load. Loading the same files
+again changes nothing. The exit status is non-zero when any file failed.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from articles import seedformat
+from articles.seeds import Outcome, import_story, link_related_titles
+
+
+class Command(BaseCommand):
+    help = "Muat berkas seed (*.txt) ke database. Tanpa PATH: semua berkas di seeds/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, help="berkas atau folder seed")
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="timpa berita yang sudah ada bila isinya berbeda dengan berkas",
+        )
+
+    def handle(self, *paths, **options):
+        files = self._seed_files(options["paths"] or [Path(settings.BASE_DIR) / "seeds"])
+        failures = 0
+        for path in files:
+            try:
+                story = seedformat.parse(seedformat.decode(path.read_bytes()))
+                result = import_story(story, update=options["update"])
+            except seedformat.SeedFormatError as error:
+                failures += 1
+                self.stderr.write(self.style.ERROR(f"{path}:{error.line}: {error.message}"))
+                continue
+            except (OSError, ValidationError) as error:
+                failures += 1
+                self.stderr.write(self.style.ERROR(f"{path}: {error}"))
+                continue
+            style = self.style.WARNING if result.outcome is Outcome.KEPT else self.style.SUCCESS
+            self.stdout.write(style(f"{path}: {result.article.headline} — {result.outcome.value}"))
+        linked = link_related_titles()
+        if linked:
+            self.stdout.write(f"{linked} tautan Baca Juga terhubung ke beritanya.")
+        if failures:
+            raise CommandError(f"{failures} dari {len(files)} berkas gagal dimuat.")
+        self.stdout.write(self.style.SUCCESS(f"{len(files)} berkas dimuat."))
+
+    def _seed_files(self, paths):
+        files = []
+        for path in paths:
+            if path.is_dir():
+                files += sorted(path.rglob("*.txt"))
+            elif path.exists():
+                files.append(path)
+            else:
+                raise CommandError(f"{path}: tidak ada berkas atau folder dengan nama ini.")
+        return files

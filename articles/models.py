@@ -1,0 +1,375 @@
+"""The content model: stories, their photos, editors, sources and "Baca Juga" links."""
+
+import uuid
+from datetime import timedelta
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from . import seedformat
+
+
+class StoryTimeZone(models.TextChoices):
+    WIB = "WIB", _("WIB (Waktu Indonesia Barat)")
+    WITA = "WITA", _("WITA (Waktu Indonesia Tengah)")
+    WIT = "WIT", _("WIT (Waktu Indonesia Timur)")
+
+
+ZONES = {
+    StoryTimeZone.WIB: ZoneInfo("Asia/Jakarta"),
+    StoryTimeZone.WITA: ZoneInfo("Asia/Makassar"),
+    StoryTimeZone.WIT: ZoneInfo("Asia/Jayapura"),
+}
+
+
+def base_slug(text, max_length=200):
+    return slugify(text)[:max_length].strip("-") or "tanpa-judul"
+
+
+def unique_slug(model, text, *, exclude_pk=None, max_length=200):
+    """A slug of `text` not yet used by `model`: `judul`, then `judul-2`, `judul-3`..."""
+    base = base_slug(text, max_length)
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, counter = base, 2
+    while slug in taken:
+        suffix = f"-{counter}"
+        slug = base[: max_length - len(suffix)] + suffix
+        counter += 1
+    return slug
+
+
+class NamedWithSlug(models.Model):
+    """Editors and sources: a name, a URL slug made from it, found case-insensitively."""
+
+    name = models.CharField(_("nama"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, exclude_pk=self.pk, max_length=140)
+        super().save(*args, **kwargs)
+
+
+class Editor(NamedWithSlug):
+    bio = models.TextField(_("biografi singkat"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("akun pengguna"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editor_profile",
+        help_text=_("Akun yang dipakai editor ini untuk masuk ke admin, bila ada."),
+    )
+
+    class Meta(NamedWithSlug.Meta):
+        verbose_name = _("editor")
+        verbose_name_plural = _("editor")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="editor_name_unique_ci"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("articles:editor", args=[self.slug])
+
+
+class Source(NamedWithSlug):
+    url = models.URLField(_("URL"), blank=True)
+
+    class Meta(NamedWithSlug.Meta):
+        verbose_name = _("sumber")
+        verbose_name_plural = _("sumber")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="source_name_unique_ci",
+                violation_error_message=_("Sumber dengan nama ini sudah ada."),
+            ),
+        ]
+
+
+def photo_upload_path(instance, filename):
+    """Stored names are generated; the uploader's file name never reaches the disk."""
+    suffix = PurePosixPath(filename).suffix.lower()[:5]
+    return f"foto/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        _("berkas foto"),
+        upload_to=photo_upload_path,
+        blank=True,
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG, PNG atau WebP. Boleh menyusul: keterangan bisa ditulis lebih dulu."),
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    caption = models.TextField(_("keterangan foto"))
+    credit = models.CharField(
+        _("kredit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Contoh: Pool via REUTERS/Amanda Andrade-Rhoades"),
+    )
+
+    class Meta:
+        verbose_name = _("foto")
+        verbose_name_plural = _("foto")
+
+    def __str__(self):
+        return self.caption[:80]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories readers may see: published, and their publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def latest_published(self):
+        return self.published().order_by("-published_at", "-pk")
+
+    def for_lists(self):
+        """What story cards show, in one query."""
+        return self.select_related("photo").only(
+            "headline", "slug", "published_at", "time_zone", "photo__image",
+            "photo__width", "photo__height", "photo__caption",
+        )  # fmt: skip
+
+    def for_page(self):
+        """Everything the article page shows, in a fixed number of queries."""
+        return self.select_related("photo", "editor").prefetch_related(
+            "sources",
+            "tags",
+            models.Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.select_related("target").order_by(
+                    "after_paragraph", "position"
+                ),
+            ),
+        )
+
+    def popular(self, *, days, limit):
+        """Most read over the last `days` days (views per day), ties broken by recency."""
+        since = timezone.localdate() - timedelta(days=days - 1)
+        return (
+            self.published()
+            .filter(daily_views__day__gte=since)
+            .annotate(window_views=models.Sum("daily_views__views"))
+            .order_by("-window_views", "-published_at", "-pk")[:limit]
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        IN_REVIEW = "review", _("Menunggu tinjauan")
+        PUBLISHED = "published", _("Terbit")
+        UNPUBLISHED = "unpublished", _("Ditarik")
+
+    headline = models.CharField(_("judul"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Bagian alamat berita. Dibuat dari judul; tidak berubah setelah terbit."),
+    )
+    dateline = models.CharField(
+        _("dateline"),
+        max_length=120,
+        blank=True,
+        help_text=_("Huruf kapital, misalnya ZONA PRIANGAN atau TASIKMALAYA, ZONA PRIANGAN."),
+    )
+    body = models.TextField(
+        _("isi berita"), help_text=_("Pisahkan paragraf dengan satu baris kosong.")
+    )
+    end_mark = models.BooleanField(
+        _("tanda akhir (***)"), default=True, help_text=_("Tampilkan *** di akhir berita.")
+    )
+    photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("foto utama"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    editor = models.ForeignKey(
+        Editor,
+        verbose_name=_("editor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sumber"), blank=True, related_name="articles"
+    )
+    tags = TaggableManager(_("tag"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("zona waktu"),
+        max_length=4,
+        choices=StoryTimeZone.choices,
+        default=StoryTimeZone.WIB,
+        help_text=_("Zona waktu yang dipakai untuk menampilkan waktu terbit berita ini."),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("berita")
+        verbose_name_plural = _("berita")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="published_article_has_time",
+                violation_error_message=_("Berita yang terbit harus punya waktu terbit."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def local_published_at(self):
+        """The publication time on the story's own clock (WIB, WITA or WIT)."""
+        if self.published_at is None:
+            return None
+        return self.published_at.astimezone(ZONES[self.time_zone])
+
+    @property
+    def date_line(self):
+        """`14 Mei 2022, 18:45 WIB`, as the story's page and seed file print it."""
+        local = self.local_published_at
+        return seedformat.format_date_line(local, self.time_zone) if local else ""
+
+    @property
+    def paragraphs(self):
+        normalised = self.body.replace("\r\n", "\n")
+        return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
+
+    def body_blocks(self):
+        """Paragraphs with each "Baca Juga" link at its place, for the template.
+
+        Uses the prefetched `related_links`; links placed after the last paragraph
+        (or beyond it) come at the end.
+        """
+        paragraphs = self.paragraphs
+        links = sorted(self.related_links.all(), key=lambda link: (link.after_paragraph, link.position))
+        blocks = []
+        for index, text in enumerate(paragraphs):
+            blocks += [("related", link) for link in links if link.after_paragraph == index]
+            blocks.append(("paragraph", text))
+        blocks += [("related", link) for link in links if link.after_paragraph >= len(paragraphs)]
+        return blocks
+
+
+class RelatedLink(models.Model):
+    """A "Baca Juga" block: a pointer to another story, placed between paragraphs."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links", verbose_name=_("berita")
+    )
+    after_paragraph = models.PositiveIntegerField(
+        _("sebelum paragraf ke-"),
+        help_text=_("0 = sebelum paragraf pertama, 3 = setelah paragraf ketiga."),
+    )
+    position = models.PositiveIntegerField(_("urutan"), default=0)
+    target = models.ForeignKey(
+        Article,
+        verbose_name=_("berita tujuan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("judul"),
+        max_length=300,
+        blank=True,
+        help_text=_("Diisi otomatis dari berita tujuan bila kosong."),
+    )
+    url = models.URLField(
+        _("URL"), blank=True, help_text=_("Hanya untuk tautan ke luar, bila tidak ada berita tujuan.")
+    )
+
+    class Meta:
+        verbose_name = _("tautan Baca Juga")
+        verbose_name_plural = _("tautan Baca Juga")
+        ordering = ["after_paragraph", "position"]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or (self.target.headline if self.target else "")
+
+    @property
+    def href(self):
+        """Where the link goes: our story when readers can see it, else the stored URL."""
+        if self.target is not None and self.target.is_published:
+            return self.target.get_absolute_url()
+        return self.url
+
+
+class DailyViews(models.Model):
+    """Views of one story on one day (Asia/Jakarta), incremented atomically."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("jumlah baca harian")
+        verbose_name_plural = _("jumlah baca harian")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="daily_views_one_row_per_day"),
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="daily_views_by_day")]

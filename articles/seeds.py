@@ -1,0 +1,131 @@
+"""Moving stories between seed documents and the database."""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.timezone import make_aware
+
+from . import seedformat
+from .models import ZONES, Article, Editor, Photo, RelatedLink, Source, base_slug
+
+
+class Outcome(Enum):
+    CREATED = "dibuat"
+    UPDATED = "diperbarui"
+    UNCHANGED = "tidak berubah"
+    KEPT = "dibiarkan (berbeda dengan isi di database; pakai --update untuk menimpa)"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article: Article
+    outcome: Outcome
+
+
+def story_from_article(article):
+    """The seed-format data of a stored story (uses prefetched relations when present)."""
+    photo = article.photo
+    return seedformat.Story(
+        headline=article.headline,
+        published_local=article.local_published_at.replace(tzinfo=None),
+        time_zone=article.time_zone,
+        caption=photo.caption if photo else "",
+        credit=photo.credit if photo else "",
+        dateline=article.dateline,
+        paragraphs=tuple(article.paragraphs),
+        related_links=tuple(
+            seedformat.RelatedLink(title=link.display_title, after_paragraph=link.after_paragraph)
+            for link in sorted(
+                article.related_links.all(), key=lambda link: (link.after_paragraph, link.position)
+            )
+        ),
+        end_mark=article.end_mark,
+        editor=article.editor.name if article.editor else "",
+        sources=tuple(source.name for source in article.sources.all()),
+        tags=tuple(tag.name for tag in article.tags.all()),
+    )
+
+
+def export_article(article):
+    return seedformat.render(story_from_article(article))
+
+
+def _find_or_create_named(model, name):
+    found = model.objects.annotate(lower_name=Lower("name")).filter(lower_name=name.lower()).first()
+    return found or model.objects.create(name=name)
+
+
+@transaction.atomic
+def import_story(story, *, update=False):
+    """Store a parsed story as a published article, idempotently.
+
+    The story is matched by its headline's slug. An identical stored story is left
+    as it is; a different one is overwritten only with `update=True`, so that a
+    second load never clobbers what editors changed in the admin.
+    """
+    slug = base_slug(story.headline)
+    article = Article.objects.for_page().filter(slug=slug).first()
+    if article is not None:
+        if seedformat.render(story_from_article(article)) == seedformat.render(story):
+            return ImportResult(article, Outcome.UNCHANGED)
+        if not update:
+            return ImportResult(article, Outcome.KEPT)
+        outcome = Outcome.UPDATED
+    else:
+        article = Article(slug=slug)
+        outcome = Outcome.CREATED
+
+    if story.caption or story.credit:
+        photo = article.photo or Photo()
+        photo.caption, photo.credit = story.caption, story.credit
+        photo.save()
+        article.photo = photo
+    else:
+        article.photo = None
+    article.headline = story.headline
+    article.dateline = story.dateline
+    article.body = "\n\n".join(story.paragraphs)
+    article.end_mark = story.end_mark
+    article.editor = _find_or_create_named(Editor, story.editor)
+    article.time_zone = story.time_zone
+    article.published_at = make_aware(story.published_local, ZONES[story.time_zone])
+    article.status = Article.Status.PUBLISHED
+    article.full_clean(exclude=["slug"])
+    article.save()
+    article.sources.set([_find_or_create_named(Source, name) for name in story.sources])
+    # TAGGIT_CASE_INSENSITIVE makes taggit reuse "Ukraina" for "ukraina".
+    article.tags.set(list(story.tags), clear=True)
+    article.related_links.all().delete()
+    RelatedLink.objects.bulk_create(
+        RelatedLink(
+            article=article,
+            after_paragraph=link.after_paragraph,
+            position=position,
+            title=link.title,
+            target=Article.objects.exclude(pk=article.pk)
+            .filter(headline__iexact=link.title)
+            .first(),
+        )
+        for position, link in enumerate(story.related_links)
+    )
+    return ImportResult(article, outcome)
+
+
+def link_related_titles():
+    """Point every unlinked "Baca Juga" block at the story whose headline it names.
+
+    Run after a batch import, so links resolve whatever order the files came in.
+    Returns how many links were made.
+    """
+    linked = 0
+    for link in RelatedLink.objects.filter(target__isnull=True).exclude(title=""):
+        target = (
+            Article.objects.exclude(pk=link.article_id).filter(headline__iexact=link.title).first()
+        )
+        if target is not None:
+            link.target = target
+            link.save(update_fields=["target"])
+            linked += 1
+    return linked
