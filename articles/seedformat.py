@@ -194,7 +194,7 @@ def parse(text):
     rest = blocks[2:]
     paragraphs, related, dateline, end_mark = [], [], "", False
     index = 0
-    while index < len(rest) and not rest[index][1][0].startswith(EDITOR_PREFIX):
+    while index < len(rest) and not _ends_body(rest[index][1][0]):
         number, block = rest[index]
         paragraph = "\n".join(block)
         if paragraph.startswith(RELATED_PREFIX):
@@ -212,17 +212,16 @@ def parse(text):
     if not paragraphs:
         line = rest[0][0] if rest else len(lines)
         raise SeedFormatError(line, "expected at least one body paragraph before 'Editor:'")
-    if index == len(rest):
-        raise SeedFormatError(
-            len(lines), "expected an 'Editor: <name>' line after the body paragraphs"
-        )
+    if index == len(rest) or not rest[index][1][0].startswith(EDITOR_PREFIX.rstrip()):
+        line = rest[index][0] if index < len(rest) else len(lines)
+        raise SeedFormatError(line, "expected an 'Editor: <name>' line after the body paragraphs")
     last_block_is_text = index > 0 and not rest[index - 1][1][0].startswith(RELATED_PREFIX)
     if last_block_is_text and paragraphs[-1].endswith(END_MARK):
         paragraphs[-1] = paragraphs[-1][: -len(END_MARK)]
         end_mark = True
 
     number, block = rest[index]
-    editor = block[0][len(EDITOR_PREFIX) :].strip()
+    editor = block[0].partition(":")[2].strip()
     if not editor or len(block) > 1:
         raise SeedFormatError(number, "expected 'Editor: <name>' alone on its line")
     index += 1
@@ -261,6 +260,11 @@ def parse(text):
         sources=sources,
         tags=tuple(tags),
     )
+
+
+def _ends_body(first_line):
+    """The body runs until the Editor line (or, when that is missing, the Tags heading)."""
+    return first_line.startswith(EDITOR_PREFIX.rstrip()) or first_line.strip() == TAGS_HEADING
 
 
 def _expect_heading(blocks, index, heading, last_line):

@@ -1,0 +1,146 @@
+"""The loadseeds and exportseed commands against the database."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from taggit.models import Tag
+
+from articles.models import Article, DailyViews, Editor, Photo, RelatedLink, Source
+from tests.test_seedformat import FULL, MINIMAL
+
+pytestmark = pytest.mark.django_db
+
+
+def load(*paths, update=False):
+    out, err = StringIO(), StringIO()
+    args = [str(path) for path in paths] + (["--update"] if update else [])
+    try:
+        call_command("loadseeds", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return False, out.getvalue(), err.getvalue() + str(error)
+    return True, out.getvalue(), err.getvalue()
+
+
+def table_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Editor, Source, Photo, RelatedLink, Tag, DailyViews)
+    }
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_loading_the_shipped_seeds_publishes_the_story_at_its_date_line(seed_dir):
+    ok, out, _ = load()
+    assert ok, out
+    article = Article.objects.get()
+    assert article.is_published
+    assert article.published_at.isoformat() == "2022-05-14T11:45:00+00:00"
+    assert article.date_line == "14 Mei 2022, 18:45 WIB"
+    assert article.photo.credit == "Pool via REUTERS/Amanda Andrade-Rhoades"
+    assert article.related_links.count() == 3
+    assert article.editor.name == "Yurri Erfansyah"
+    assert [source.name for source in article.sources.all()] == ["Reuters"]
+
+
+def test_second_load_changes_nothing_and_says_so(seed_dir):
+    load()
+    before = table_counts()
+    updated_at = Article.objects.get().updated_at
+    ok, out, _ = load()
+    assert ok
+    assert "tidak berubah" in out
+    assert table_counts() == before
+    assert Article.objects.get().updated_at == updated_at
+
+
+def test_editors_sources_and_tags_are_reused_case_insensitively(tmp_path):
+    Editor.objects.create(name="asep saepudin")
+    Source.objects.create(name="antara")
+    Tag.objects.create(name="banjir", slug="banjir")
+    ok, _, err = load(write(tmp_path, "a.txt", FULL))
+    assert ok, err
+    assert Editor.objects.count() == 1
+    assert Source.objects.filter(name__iexact="antara").count() == 1
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Tasikmalaya", "banjir"]
+
+
+def test_baca_juga_links_to_stories_of_the_same_run_whatever_the_order(tmp_path):
+    linked_later = FULL.replace("Hujan Deras Diprediksi Sepekan", "Judul Singkat")
+    # "a.txt" names the story that "b.txt" holds: it loads first, so the link is made after.
+    ok, _, err = load(write(tmp_path, "a.txt", linked_later), write(tmp_path, "b.txt", MINIMAL))
+    assert ok, err
+    link = RelatedLink.objects.get(title="Judul Singkat")
+    assert link.target == Article.objects.get(headline="Judul Singkat")
+    assert RelatedLink.objects.get(title="BPBD Siagakan Perahu Karet").target is None
+
+
+def test_malformed_file_is_reported_with_its_line_changes_nothing_and_others_load(tmp_path):
+    bad = write(tmp_path, "a-bad.txt", MINIMAL.replace("Desember", "Decembre"))
+    good = write(tmp_path, "b-good.txt", FULL)
+    ok, _, err = load(bad, good)
+    assert not ok
+    assert f"{bad}:3: unknown month 'Decembre'" in err
+    assert "1 dari 2 berkas gagal" in err
+    assert list(Article.objects.values_list("headline", flat=True)) == [
+        "Banjir Rendam Ratusan Rumah di Tasikmalaya"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Judul\n\nTanpa tanggal".encode()],
+    ids=["empty", "binary", "no-date-line"],
+)
+def test_bad_files_write_nothing(tmp_path, data):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    before = table_counts()
+    ok, _, err = load(path)
+    assert not ok
+    assert str(path) + ":" in err
+    assert table_counts() == before
+
+
+def test_a_story_edited_since_its_load_is_kept_unless_update_is_asked(tmp_path):
+    path = write(tmp_path, "a.txt", FULL)
+    load(path)
+    Article.objects.update(headline="Banjir Rendam Ratusan Rumah di Tasikmalaya", dateline="DIUBAH")
+    ok, out, _ = load(path)
+    assert ok and "dibiarkan" in out
+    assert Article.objects.get().dateline == "DIUBAH"
+    ok, out, _ = load(path, update=True)
+    assert ok and "diperbarui" in out
+    assert Article.objects.get().dateline == "TASIKMALAYA, ZONA PRIANGAN"
+    assert RelatedLink.objects.count() == 2
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    ok, _, err = load(tmp_path / "nope.txt")
+    assert not ok and "tidak ada berkas" in err
+
+
+def test_export_prints_the_loaded_seed_back(seed_text):
+    load()
+    out = StringIO()
+    call_command("exportseed", Article.objects.get().slug, stdout=out)
+    assert out.getvalue().rstrip("\n") == seed_text.rstrip("\n")
+
+
+def test_export_all_writes_one_file_per_story_that_loads_back_identically(tmp_path):
+    sources = [write(tmp_path, "a.txt", FULL), write(tmp_path, "b.txt", MINIMAL)]
+    load(*sources)
+    out_dir = tmp_path / "export"
+    call_command("exportseed", "--all", str(out_dir), stdout=StringIO())
+    exported = sorted(path.read_text(encoding="utf-8") for path in out_dir.glob("*.txt"))
+    assert exported == sorted([FULL, MINIMAL])
+
+
+def test_export_of_an_unknown_slug_is_a_clear_error():
+    with pytest.raises(CommandError, match="Tidak ada berita"):
+        call_command("exportseed", "tidak-ada", stdout=StringIO())
