@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Editor, Photo, RelatedLink, Source
+from .models import Article, ArticleSource, Editor, Photo, RelatedLink, Section, Source
+
+
+class ArticleSourceInline(admin.TabularInline):
+    model = ArticleSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "position"]
 
 
 class RelatedLinkInline(admin.TabularInline):
@@ -19,12 +26,12 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ["editor"]
     search_fields = ["headline"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["photo", "editor", "sources"]
-    inlines = [RelatedLinkInline]
+    autocomplete_fields = ["photo", "editor", "section"]
+    inlines = [ArticleSourceInline, RelatedLinkInline]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dateline", "body", "end_mark"]}),
         (_("Foto dan kredit"), {"fields": ["photo"]}),
-        (_("Redaksi"), {"fields": ["editor", "sources", "tags"]}),
+        (_("Redaksi"), {"fields": ["section", "editor", "tags"]}),
         (_("Penerbitan"), {"fields": ["status", "published_at", "time_zone"]}),
     ]
 
@@ -52,5 +59,13 @@ class EditorAdmin(admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "url"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -107,6 +107,28 @@ class Source(NamedWithSlug):
         ]
 
 
+class Section(models.Model):
+    """A kanal/rubrik (Nasional, Jabar, Olahraga...): one per story, in the site navigation."""
+
+    name = models.CharField(_("nama"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("deskripsi"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("urutan di navigasi"), default=0, help_text=_("Kanal dengan angka kecil tampil lebih dulu.")
+    )
+
+    class Meta:
+        verbose_name = _("kanal")
+        verbose_name_plural = _("kanal")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
 def photo_upload_path(instance, filename):
     """Stored names are generated; the uploader's file name never reaches the disk."""
     suffix = PurePosixPath(filename).suffix.lower()[:5]
@@ -157,8 +179,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("photo", "editor").prefetch_related(
-            "sources",
+        return self.select_related("photo", "editor", "section").prefetch_related(
+            models.Prefetch("sources", queryset=Source.objects.order_by("articlesource__position")),
             "tags",
             models.Prefetch(
                 "related_links",
@@ -222,8 +244,29 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
     )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("kanal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
     sources = models.ManyToManyField(
-        Source, verbose_name=_("sumber"), blank=True, related_name="articles"
+        Source,
+        verbose_name=_("sumber"),
+        blank=True,
+        related_name="articles",
+        through="ArticleSource",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penulis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text=_("Akun yang menulis berita ini."),
     )
     tags = TaggableManager(_("tag"), blank=True)
     status = models.CharField(
@@ -237,6 +280,22 @@ class Article(models.Model):
         default=StoryTimeZone.WIB,
         help_text=_("Zona waktu yang dipakai untuk menampilkan waktu terbit berita ini."),
     )
+    first_published_at = models.DateTimeField(_("pertama terbit"), null=True, blank=True, editable=False)
+    content_updated_at = models.DateTimeField(
+        _("isi diperbarui"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Waktu isi berita yang sudah terbit terakhir diubah; pembaca melihat 'Diperbarui'."),
+    )
+    correction = models.TextField(
+        _("koreksi"),
+        blank=True,
+        help_text=_("Catatan koreksi untuk pembaca, tampil sebagai 'Koreksi: ...' di berita."),
+    )
+    version = models.PositiveIntegerField(
+        _("versi"), default=1, editable=False, help_text=_("Naik setiap kali berita disimpan.")
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -248,6 +307,14 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_published"
+            ),
+            models.Index(fields=["editor", "status", "-published_at"], name="article_editor_published"),
+        ]
+        permissions = [
+            ("publish_article", _("Dapat menerbitkan, menjadwalkan dan menarik berita")),
+            ("edit_any_article", _("Dapat menyunting berita siapa pun, dalam status apa pun")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -268,6 +335,14 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def set_sources(self, sources):
+        """Cite `sources` in the order given (the order "Sumber:" prints them in)."""
+        ArticleSource.objects.filter(article=self).delete()
+        ArticleSource.objects.bulk_create(
+            ArticleSource(article=self, source=source, position=position)
+            for position, source in enumerate(dict.fromkeys(sources))
+        )
+
     @property
     def is_published(self):
         return (
@@ -275,6 +350,19 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_scheduled(self):
+        """Published with a time still to come: it goes live by itself, no job needed."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def status_label(self):
+        return _("Terjadwal") if self.is_scheduled else self.get_status_display()
 
     @property
     def local_published_at(self):
@@ -308,6 +396,25 @@ class Article(models.Model):
             blocks.append(("paragraph", text))
         blocks += [("related", link) for link in links if link.after_paragraph >= len(paragraphs)]
         return blocks
+
+
+class ArticleSource(models.Model):
+    """A story's source; a source still cited cannot be deleted (PROTECT)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, verbose_name=_("sumber"))
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("sumber berita")
+        verbose_name_plural = _("sumber berita")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "source"], name="article_source_once"),
+        ]
+
+    def __str__(self):
+        return str(self.source)
 
 
 class RelatedLink(models.Model):
@@ -373,3 +480,58 @@ class DailyViews(models.Model):
             models.UniqueConstraint(fields=["article", "day"], name="daily_views_one_row_per_day"),
         ]
         indexes = [models.Index(fields=["day", "article"], name="daily_views_by_day")]
+
+
+class StateChange(models.Model):
+    """One step of a story's workflow: who moved it, when, from which state to which."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="state_changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    action = models.CharField(_("tindakan"), max_length=30)
+    from_status = models.CharField(_("dari"), max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(_("ke"), max_length=20, choices=Article.Status.choices)
+    publish_at = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("riwayat status")
+        verbose_name_plural = _("riwayat status")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class Revision(models.Model):
+    """A snapshot of a story's editorial content, kept on every save.
+
+    `content` holds plain data (see `articles.revisions`) so that a revision
+    outlives the rows it names and can be compared and restored field by field.
+    Revisions survive the deletion of their story, for restore.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="revisions"
+    )
+    article_key = models.PositiveBigIntegerField(_("nomor berita"), db_index=True)
+    number = models.PositiveIntegerField(_("nomor revisi"))
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    content = models.JSONField(_("isi"))
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("revisi")
+        verbose_name_plural = _("revisi")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article_key", "number"], name="revision_number_once"),
+        ]
+
+    def __str__(self):
+        return f"Revisi {self.number}"

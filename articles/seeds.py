@@ -94,7 +94,7 @@ def import_story(story, *, update=False):
     article.status = Article.Status.PUBLISHED
     article.full_clean(exclude=["slug"])
     article.save()
-    article.sources.set([_find_or_create_named(Source, name) for name in story.sources])
+    article.set_sources([_find_or_create_named(Source, name) for name in story.sources])
     # TAGGIT_CASE_INSENSITIVE makes taggit reuse "Ukraina" for "ukraina".
     article.tags.set(list(story.tags), clear=True)
     article.related_links.all().delete()

@@ -36,7 +36,7 @@ def make_article(*, tags=(), sources=(), **fields):
     if tags:
         article.tags.set(list(tags))
     if sources:
-        article.sources.set(list(sources))
+        article.set_sources(sources)
     return article
 
 

@@ -27,7 +27,7 @@ Air mulai surut sore hari.***
 
 Editor: Asep Saepudin
 
-Sumber: ANTARA, BPBD Tasikmalaya
+Sumber: BPBD Tasikmalaya, ANTARA
 
 Tags
 
@@ -72,7 +72,7 @@ def test_full_document_is_read_rule_by_rule():
     )
     assert story.end_mark is True
     assert story.editor == "Asep Saepudin"
-    assert story.sources == ("ANTARA", "BPBD Tasikmalaya")
+    assert story.sources == ("BPBD Tasikmalaya", "ANTARA")
     assert story.tags == ("Banjir", "Tasikmalaya")
 
 
