@@ -1,7 +1,42 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""The editors' desk: stories with their workflow, revisions and preview; reference data."""
 
-from .models import Article, ArticleSource, Editor, Photo, RelatedLink, Section, Source
+from datetime import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
+
+from . import presence, revisions, workflow
+from .models import (
+    ZONES,
+    Article,
+    ArticleSource,
+    DailyViews,
+    Editor,
+    Photo,
+    RelatedLink,
+    Revision,
+    Section,
+    Source,
+)
+from .tagging import merge_tags
+from .views import ArticlePreviewView
+
+
+# Links typed without a scheme become https:// (Django 6.0's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArticleSourceInline(admin.TabularInline):
@@ -14,32 +49,363 @@ class ArticleSourceInline(admin.TabularInline):
 class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
-    extra = 0
+    extra = 1
     autocomplete_fields = ["target"]
     fields = ["after_paragraph", "position", "target", "title", "url"]
+    formfield_overrides = HTTPS_URLS
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj and obj.related_links.exists() else 1
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The story form: the lead photo edited in place, and a guard against lost edits."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    photo_image = forms.ImageField(label=_("Unggah foto"), required=False)
+    photo_caption = forms.CharField(
+        label=_("Keterangan foto"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photo_credit = forms.CharField(label=_("Kredit foto"), required=False, max_length=200)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "dateline", "body", "end_mark", "correction",
+            "section", "editor", "tags", "photo", "time_zone",
+        ]  # fmt: skip
+        widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        photo = self.instance.photo if self.instance.pk else None
+        self.fields["loaded_version"].initial = self.instance.version
+        if photo:
+            self.fields["photo_caption"].initial = photo.caption
+            self.fields["photo_credit"].initial = photo.credit
+        self.other_changes = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("photo_image") and not (cleaned.get("photo_caption") or "").strip():
+            self.add_error("photo_caption", _("Tulis keterangan untuk foto ini."))
+        if self.instance.pk:
+            self._check_version(cleaned.get("loaded_version"))
+        return cleaned
+
+    def _check_version(self, loaded_version):
+        """Refuse to overwrite a save made since this form was opened.
+
+        The row stays locked until the admin's transaction ends, so the check and
+        the save cannot be split by another save.
+        """
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if loaded_version is None or loaded_version == current.version:
+            return
+        loaded = Revision.objects.filter(article_key=current.pk, number=loaded_version).first()
+        latest = Revision.objects.filter(article_key=current.pk).order_by("-number").first()
+        if loaded and latest:
+            self.other_changes = revisions.compare(loaded.content, latest.content)
+        who = latest.author if latest and latest.author else None
+        # The next save is a deliberate one, made after seeing the other changes.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current.version
+        raise ValidationError(
+            _(
+                "Berita ini sudah disimpan oleh %(who)s pada %(when)s setelah Anda membukanya. "
+                "Isian Anda belum disimpan dan masih ada di bawah. Lihat perubahan mereka, "
+                "sesuaikan, lalu simpan sekali lagi untuk menimpanya."
+            )
+            % {
+                "who": who.get_username() if who else _("orang lain"),
+                "when": timezone.localtime(current.updated_at).strftime("%d-%m-%Y %H:%M"),
+            },
+            code="conflict",
+        )
+
+    def save_photo(self, article):
+        """Create or update the lead photo from the in-place fields."""
+        caption = (self.cleaned_data.get("photo_caption") or "").strip()
+        credit = (self.cleaned_data.get("photo_credit") or "").strip()
+        image = self.cleaned_data.get("photo_image")
+        photo = article.photo
+        if photo is None and not (caption or image):
+            return
+        photo = photo or Photo()
+        photo.caption, photo.credit = caption or photo.caption, credit
+        if image:
+            photo.image = image
+        photo.save()
+        article.photo = photo
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+    SCHEDULED = "scheduled"
+
+    def lookups(self, request, model_admin):
+        return [*Article.Status.choices, (self.SCHEDULED, _("Terjadwal"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == self.SCHEDULED:
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        if self.value() == Article.Status.PUBLISHED:
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+        if self.value() in Article.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = _("penulis")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Tulisan saya"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(author=request.user) if self.value() == "1" else queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    """The 30 most used tags; the search box finds the others."""
+
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tags = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by("-uses", "name")
+        return [(tag.slug, tag.name) for tag in tags[:30]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
+def views_total():
+    per_story = (
+        DailyViews.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(total=Sum("views"))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_story, output_field=IntegerField()), 0)
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "published_at", "editor"]
-    list_filter = ["status", "time_zone", "editor"]
-    list_select_related = ["editor"]
-    search_fields = ["headline"]
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["headline", "status_badge", "section", "editor", "publication_time", "views"]
+    list_filter = [StatusFilter, MineFilter, "section", "editor", TagFilter, "published_at"]
+    list_select_related = ["section", "editor"]
+    list_per_page = 100
+    search_fields = ["headline", "body"]
+    ordering = ["-updated_at"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["photo", "editor", "section"]
     inlines = [ArticleSourceInline, RelatedLinkInline]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dateline", "body", "end_mark"]}),
-        (_("Foto dan kredit"), {"fields": ["photo"]}),
-        (_("Redaksi"), {"fields": ["section", "editor", "tags"]}),
-        (_("Penerbitan"), {"fields": ["status", "published_at", "time_zone"]}),
+        (None, {"fields": ["headline", "slug", "dateline", "body", "end_mark", "loaded_version"]}),
+        (
+            _("Foto utama"),
+            {"fields": ["photo", "photo_thumbnail", "photo_image", "photo_caption", "photo_credit"]},
+        ),
+        (_("Redaksi"), {"fields": ["section", "editor", "tags", "author"]}),
+        (_("Penerbitan"), {"fields": ["status_badge", "publication_time", "time_zone", "correction"]}),
     ]
 
+    # The changelist -----------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(views_total=views_total())
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, article):
+        return format_html('<span class="status status--{}">{}</span>', article.status, article.status_label)
+
+    @admin.display(description=_("waktu terbit"), ordering="published_at")
+    def publication_time(self, article):
+        return article.date_line or "-"
+
+    @admin.display(description=_("dibaca"), ordering="views_total")
+    def views(self, article):
+        return article.views_total
+
+    @admin.display(description=_("pratinjau foto"))
+    def photo_thumbnail(self, article):
+        if article.photo and article.photo.image:
+            return format_html(
+                '<img src="{}" alt="" style="max-width:240px;height:auto">', article.photo.image.url
+            )
+        return "-"
+
+    # Who may do what -------------------------------------------------------------
+
     def get_readonly_fields(self, request, obj=None):
-        """The slug is part of the story's public address: frozen once published."""
-        if obj is not None and obj.status == Article.Status.PUBLISHED:
-            return ["slug"]
-        return []
+        readonly = ["status_badge", "publication_time", "photo_thumbnail", "author"]
+        if obj is not None and obj.first_published_at is not None:
+            readonly.append("slug")  # part of the public address once it has been live
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    # Saving ------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        obj.note_content_change(first_save=not change)
+        form.save_photo(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.record(form.instance, user=request.user)
+        presence.mark_closed(form.instance.pk, request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if article is not None:
+            extra_context.update(self._workflow_context(request, article))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, article):
+        zone = ZONES[article.time_zone]
+        return {
+            "workflow_actions": workflow.allowed_actions(request.user, article),
+            "schedule_action": workflow.Action.SCHEDULE,
+            "request_changes_action": workflow.Action.REQUEST_CHANGES,
+            "schedule_default": (article.published_at or timezone.now())
+            .astimezone(zone)
+            .strftime("%Y-%m-%dT%H:%M"),
+            "history": article.state_changes.select_related("actor"),
+            "also_editing": presence.mark_open(article.pk, request.user),
+            "article_obj": article,
+        }
+
+    # Extra pages -------------------------------------------------------------
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path("<int:pk>/workflow/", view(self.workflow_view), name="articles_article_workflow"),
+            path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<int:pk>/revisions/<int:number>/preview/",
+                view(self.preview_view),
+                name="articles_article_revision_preview",
+            ),
+            path(
+                "<int:pk>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_for(self, request, pk, *, change=False):
+        article = get_object_or_404(Article, pk=pk)
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if not allowed(request, article):
+            raise PermissionDenied
+        return article
+
+    def _change_url(self, article):
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def workflow_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, pk)
+        action = request.POST.get("action", "")
+        if action not in workflow.Action.values:
+            messages.error(request, _("Tindakan tidak dikenal."))
+            return redirect(self._change_url(article))
+        try:
+            publish_at = self._schedule_time(request.POST.get("publish_at", ""), article)
+            article = workflow.perform(
+                article, action, user=request.user, note=request.POST.get("note", ""), publish_at=publish_at
+            )
+        except workflow.TransitionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect(self._change_url(article))
+        messages.success(
+            request,
+            _("Berita '%(headline)s' kini berstatus %(status)s.")
+            % {"headline": article.headline, "status": article.status_label},
+        )
+        if self.has_change_permission(request, article):
+            return redirect(self._change_url(article))
+        return redirect(reverse("admin:articles_article_changelist"))
+
+    @staticmethod
+    def _schedule_time(value, article):
+        """A `datetime-local` value, read on the story's own clock (WIB, WITA or WIT)."""
+        if not value:
+            return None
+        try:
+            local = datetime.fromisoformat(value)
+        except ValueError:
+            raise workflow.TransitionRefused(_("Waktu jadwal tidak dapat dibaca.")) from None
+        return timezone.make_aware(local.replace(tzinfo=None), ZONES[article.time_zone])
+
+    def preview_view(self, request, pk, number=None):
+        article = self._article_for(request, pk)
+        revision = None
+        if number is not None:
+            revision = get_object_or_404(Revision, article_key=article.pk, number=number)
+        return ArticlePreviewView.as_view(revision=revision)(request, pk=article.pk)
+
+    def revisions_view(self, request, pk):
+        article = self._article_for(request, pk)
+        history = list(Revision.objects.filter(article_key=article.pk).select_related("author"))
+        by_number = {revision.number: revision for revision in history}
+        old, new = self._chosen_pair(request, by_number, history)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revisi: %(headline)s") % {"headline": article.headline},
+            "article": article,
+            "revisions": history,
+            "old": old,
+            "new": new,
+            "changes": revisions.compare(old.content, new.content) if old and new else [],
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    @staticmethod
+    def _chosen_pair(request, by_number, history):
+        """The two revisions to compare: `?old=&new=`, by default the latest two."""
+        try:
+            old = by_number.get(int(request.GET["old"])) if "old" in request.GET else None
+            new = by_number.get(int(request.GET["new"])) if "new" in request.GET else None
+        except ValueError:
+            raise Http404(_("Nomor revisi tidak valid.")) from None
+        if old is None and new is None and len(history) >= 2:
+            new, old = history[0], history[1]
+        return old, new
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, pk, change=True)
+        revision = get_object_or_404(Revision, article_key=article.pk, number=number)
+        restored = revisions.restore(article, revision, user=request.user)
+        messages.success(
+            request,
+            _("Revisi %(old)s dipulihkan sebagai revisi baru %(new)s.")
+            % {"old": revision.number, "new": restored.number},
+        )
+        return redirect(self._change_url(article))
 
 
 @admin.register(Photo)
@@ -50,22 +416,93 @@ class PhotoAdmin(admin.ModelAdmin):
 
 @admin.register(Editor)
 class EditorAdmin(admin.ModelAdmin):
-    list_display = ["name", "user"]
+    list_display = ["name", "user", "story_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles")).select_related("user")
+
+    @admin.display(description=_("jumlah berita"), ordering="story_count")
+    def story_count(self, editor):
+        return editor.story_count
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "url"]
+    """A source still cited by a story cannot be deleted (the database protects it)."""
+
+    list_display = ["name", "url", "story_count"]
     search_fields = ["name"]
+    formfield_overrides = HTTPS_URLS
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articlesource"))
+
+    @admin.display(description=_("dipakai di"), ordering="story_count")
+    def story_count(self, source):
+        return source.story_count
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
+    list_display = ["name", "position", "story_count"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description=_("jumlah berita"), ordering="story_count")
+    def story_count(self, section):
+        return section.story_count
+
+
+class MergeTagsForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        label=_("Gabungkan ke tag"),
+        help_text=_("Semua berita dengan tag lain yang dipilih akan memakai tag ini."),
+    )
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    list_display = ["name", "slug", "story_count"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("dipakai di"), ordering="story_count")
+    def story_count(self, tag):
+        return tag.story_count
+
+    @admin.action(description=_("Gabungkan tag yang dipilih"), permissions=["change"])
+    def merge(self, request, queryset):
+        form = MergeTagsForm(request.POST if "target" in request.POST else None)
+        form.fields["target"].queryset = queryset
+        if form.is_valid():
+            target, merged = form.cleaned_data["target"], list(queryset)
+            moved = merge_tags(target, merged)
+            self.message_user(
+                request,
+                _("%(count)s tag digabung ke '%(target)s'; %(moved)s berita dipindahkan.")
+                % {"count": len(merged) - 1, "target": target, "moved": moved},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Gabungkan tag"),
+            "form": form,
+            "tags": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)

@@ -335,6 +335,13 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def note_content_change(self, *, first_save=False):
+        """Before saving edited content: a new version, and "Diperbarui" once it is live."""
+        if not first_save:
+            self.version += 1
+        if self.is_published:
+            self.content_updated_at = timezone.now()
+
     def set_sources(self, sources):
         """Cite `sources` in the order given (the order "Sumber:" prints them in)."""
         ArticleSource.objects.filter(article=self).delete()
@@ -376,6 +383,14 @@ class Article(models.Model):
         """`14 Mei 2022, 18:45 WIB`, as the story's page and seed file print it."""
         local = self.local_published_at
         return seedformat.format_date_line(local, self.time_zone) if local else ""
+
+    @property
+    def updated_line(self):
+        """When the live story's content last changed, on its own clock."""
+        if self.content_updated_at is None:
+            return ""
+        local = self.content_updated_at.astimezone(ZONES[self.time_zone])
+        return seedformat.format_date_line(local, self.time_zone)
 
     @property
     def paragraphs(self):

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import make_aware
 
-from . import seedformat
-from .models import ZONES, Article, Editor, Photo, RelatedLink, Source, base_slug
+from . import revisions, seedformat
+from .models import ZONES, Article, Editor, Photo, RelatedLink, Source, StateChange, base_slug
 
 
 class Outcome(Enum):
@@ -73,6 +73,7 @@ def import_story(story, *, update=False):
         if not update:
             return ImportResult(article, Outcome.KEPT)
         outcome = Outcome.UPDATED
+        article.note_content_change()
     else:
         article = Article(slug=slug)
         outcome = Outcome.CREATED
@@ -92,6 +93,7 @@ def import_story(story, *, update=False):
     article.time_zone = story.time_zone
     article.published_at = make_aware(story.published_local, ZONES[story.time_zone])
     article.status = Article.Status.PUBLISHED
+    article.first_published_at = article.first_published_at or article.published_at
     article.full_clean(exclude=["slug"])
     article.save()
     article.set_sources([_find_or_create_named(Source, name) for name in story.sources])
@@ -110,6 +112,16 @@ def import_story(story, *, update=False):
         )
         for position, link in enumerate(story.related_links)
     )
+    if outcome is Outcome.CREATED:
+        StateChange.objects.create(
+            article=article,
+            action="import",
+            from_status=Article.Status.DRAFT,
+            to_status=article.status,
+            publish_at=article.published_at,
+            note="Dimuat dari berkas seed",
+        )
+    revisions.record(article, note=f"Dimuat dari seed ({outcome.value})")
     return ImportResult(article, outcome)
 
 

@@ -1,9 +1,11 @@
 """Reader-facing pages: thin views over the queryset and popularity layers."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from . import revisions
 from .models import Article, Editor
 from .popularity import is_countable, record_view, terkini, terpopuler
 
@@ -22,15 +24,47 @@ class HomeView(ReaderListsMixin, TemplateView):
 class ArticleDetailView(ReaderListsMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    counts_views = True
 
     def get_queryset(self):
         return Article.objects.published().for_page()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        if is_countable(request):
+        if self.counts_views and is_countable(request):
             record_view(self.object.pk)
         return response
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """Any story, or one of its revisions, exactly as readers would see it.
+
+    Served only through the admin (staff login). A revision is previewed by
+    applying it inside a transaction that is rolled back once the page is rendered.
+    """
+
+    counts_views = False
+    revision = None
+
+    def get_queryset(self):
+        return Article.objects.for_page()
+
+    def get_object(self, queryset=None):
+        if self.revision is not None:
+            revisions.apply(get_object_or_404(Article, pk=self.kwargs["pk"]), self.revision.content)
+        return super().get_object(queryset)
+
+    def get(self, request, *args, **kwargs):
+        with transaction.atomic():
+            response = super().get(request, *args, **kwargs)
+            response.render()
+            transaction.set_rollback(True)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, revision=self.revision, **kwargs)
 
 
 class StoryListView(ReaderListsMixin, ListView):

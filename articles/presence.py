@@ -1,0 +1,31 @@
+"""Who has a story open in the admin, kept in the shared cache for a few minutes."""
+
+import time
+
+from django.core.cache import cache
+
+PRESENCE_SECONDS = 5 * 60
+
+
+def _key(article_id):
+    return f"article-editing:{article_id}"
+
+
+def _present(article_id):
+    now = time.time()
+    entries = cache.get(_key(article_id)) or {}
+    return {user_id: entry for user_id, entry in entries.items() if entry["until"] > now}
+
+
+def mark_open(article_id, user):
+    """Note that `user` has the story open; returns the others who have it open too."""
+    entries = _present(article_id)
+    entries[user.pk] = {"name": user.get_full_name() or user.get_username(), "since": time.time(), "until": time.time() + PRESENCE_SECONDS}
+    cache.set(_key(article_id), entries, PRESENCE_SECONDS)
+    return [entry["name"] for user_id, entry in entries.items() if user_id != user.pk]
+
+
+def mark_closed(article_id, user):
+    entries = _present(article_id)
+    if entries.pop(user.pk, None) is not None:
+        cache.set(_key(article_id), entries, PRESENCE_SECONDS)

@@ -1,0 +1,186 @@
+"""Revisions of a story's editorial content: snapshot, compare, restore.
+
+A small model of our own (`Revision`, a JSON snapshot per save) rather than a
+generic versioning library: a story's content spans the article row, its tags,
+ordered sources and "Baca Juga" links, and a snapshot of exactly that is what
+editors compare and restore. Revision numbers follow `Article.version`.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Editor, Photo, RelatedLink, Revision, Section, Source
+
+FIELD_LABELS = {
+    "headline": _("Judul"),
+    "dateline": _("Dateline"),
+    "body": _("Isi berita"),
+    "end_mark": _("Tanda akhir"),
+    "correction": _("Koreksi"),
+    "time_zone": _("Zona waktu"),
+    "section": _("Kanal"),
+    "editor": _("Editor"),
+    "photo": _("Foto"),
+    "sources": _("Sumber"),
+    "tags": _("Tag"),
+    "related_links": _("Baca Juga"),
+}
+
+
+def snapshot(article):
+    """The editorial content of a saved story as plain, JSON-ready data."""
+    photo = article.photo
+    return {
+        "headline": article.headline,
+        "dateline": article.dateline,
+        "body": article.body,
+        "end_mark": article.end_mark,
+        "correction": article.correction,
+        "time_zone": article.time_zone,
+        "section": _ref(article.section),
+        "editor": _ref(article.editor),
+        "photo": (
+            {"id": photo.pk, "caption": photo.caption, "credit": photo.credit, "image": photo.image.name}
+            if photo
+            else None
+        ),
+        "sources": [_ref(source) for source in article.sources.order_by("articlesource__position")],
+        "tags": sorted(article.tags.names(), key=str.lower),
+        "related_links": [
+            {
+                "after_paragraph": link.after_paragraph,
+                "position": link.position,
+                "target": link.target_id,
+                "title": link.title,
+                "url": link.url,
+            }
+            for link in article.related_links.order_by("after_paragraph", "position")
+        ],
+    }
+
+
+def _ref(instance):
+    return {"id": instance.pk, "name": instance.name} if instance else None
+
+
+def record(article, *, user=None, note=""):
+    """Keep a revision of `article` as it is saved now, numbered by its version."""
+    return Revision.objects.update_or_create(
+        article_key=article.pk,
+        number=article.version,
+        defaults={"article": article, "author": user, "content": snapshot(article), "note": note},
+    )[0]
+
+
+def display_value(field, value):
+    """A revision value as editors read it."""
+    if value in (None, "", []):
+        return ""
+    if field in ("section", "editor"):
+        return value["name"]
+    if field == "photo":
+        return " /".join(filter(None, [value["caption"], value["credit"] and value["credit"] + "/"]))
+    if field == "sources":
+        return ", ".join(item["name"] for item in value)
+    if field == "tags":
+        return ", ".join(value)
+    if field == "related_links":
+        return "\n".join(f"[{link['after_paragraph']}] Baca Juga: {link['title']}" for link in value)
+    if field == "end_mark":
+        return "***" if value else ""
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+    @property
+    def html(self):
+        """Word-level diff: removed words in <del>, added ones in <ins>, all else escaped."""
+        old_words, new_words = self.old.split(" "), self.new.split(" ")
+        parts = []
+        matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                parts.append(escape(" ".join(old_words[a1:a2])))
+                continue
+            if a2 > a1:
+                parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+            if b2 > b1:
+                parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+        return mark_safe(" ".join(parts).replace("\n", "<br>"))
+
+
+def compare(old_content, new_content):
+    """The fields that differ between two snapshots, in the order editors see them."""
+    changes = []
+    for field, label in FIELD_LABELS.items():
+        old = display_value(field, old_content.get(field))
+        new = display_value(field, new_content.get(field))
+        if old != new:
+            changes.append(FieldChange(field, str(label), old, new))
+    return changes
+
+
+def _existing(model, ref):
+    """The row a revision names: by id, else by name; None when it is gone."""
+    if not ref:
+        return None
+    found = model.objects.filter(pk=ref["id"]).first()
+    if found is None and "name" in ref:
+        found = model.objects.filter(name__iexact=ref["name"]).first()
+    return found
+
+
+def apply(article, content):
+    """Write a snapshot's content onto `article` and its relations (no revision, no version)."""
+    for field in ("headline", "dateline", "body", "end_mark", "correction", "time_zone"):
+        setattr(article, field, content[field])
+    article.section = _existing(Section, content["section"])
+    article.editor = _existing(Editor, content["editor"]) or article.editor
+    photo_ref = content["photo"]
+    if photo_ref:
+        photo = Photo.objects.filter(pk=photo_ref["id"]).first() or Photo(image=photo_ref["image"])
+        photo.caption, photo.credit = photo_ref["caption"], photo_ref["credit"]
+        photo.save()
+        article.photo = photo
+    else:
+        article.photo = None
+    article.save()
+    article.set_sources(filter(None, (_existing(Source, ref) for ref in content["sources"])))
+    article.tags.set(content["tags"], clear=True)
+    article.related_links.all().delete()
+    live_targets = set(
+        Article.objects.filter(pk__in=[link["target"] for link in content["related_links"]]).values_list(
+            "pk", flat=True
+        )
+    )
+    RelatedLink.objects.bulk_create(
+        RelatedLink(
+            article=article,
+            after_paragraph=link["after_paragraph"],
+            position=link["position"],
+            target_id=link["target"] if link["target"] in live_targets else None,
+            title=link["title"],
+            url=link["url"],
+        )
+        for link in content["related_links"]
+    )
+
+
+@transaction.atomic
+def restore(article, revision, *, user):
+    """Bring back `revision` as a new revision: the later ones are all kept."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.note_content_change()
+    apply(article, revision.content)
+    return record(article, user=user, note=f"Dipulihkan dari revisi {revision.number}")

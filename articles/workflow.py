@@ -1,0 +1,150 @@
+"""Editorial state changes: the only code that moves a story's status.
+
+Each change checks the rules (state and permission), writes atomically with the
+row locked, records a `StateChange`, then runs its side effects. The admin, the
+commands and the tests all come through `perform()`, so they behave the same.
+
+    Draf ──submit──▶ Menunggu tinjauan ──publish/schedule──▶ Terbit (or Terjadwal)
+      ▲                     │                                     │
+      └──request_changes────┘                          unpublish ─▶ Ditarik
+"""
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, StateChange
+
+Status = Article.Status
+PUBLISH_PERMISSION = "articles.publish_article"
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Ajukan untuk ditinjau")
+    REQUEST_CHANGES = "request_changes", _("Kembalikan ke penulis")
+    PUBLISH = "publish", _("Terbitkan sekarang")
+    SCHEDULE = "schedule", _("Jadwalkan")
+    UNPUBLISH = "unpublish", _("Tarik dari situs")
+
+
+@dataclass(frozen=True)
+class Rule:
+    from_statuses: frozenset
+    to_status: str
+    permission: str | None  # None: the story's author (or an editor) may do it
+    needs_note: bool = False
+
+
+RULES = {
+    Action.SUBMIT: Rule(frozenset({Status.DRAFT}), Status.IN_REVIEW, None),
+    Action.REQUEST_CHANGES: Rule(
+        frozenset({Status.IN_REVIEW}), Status.DRAFT, PUBLISH_PERMISSION, needs_note=True
+    ),
+    # Publishing a scheduled (PUBLISHED, future) story brings it forward to now.
+    Action.PUBLISH: Rule(
+        frozenset({Status.DRAFT, Status.IN_REVIEW, Status.UNPUBLISHED, Status.PUBLISHED}),
+        Status.PUBLISHED,
+        PUBLISH_PERMISSION,
+    ),
+    # A scheduled story is PUBLISHED with a future time, so it can be rescheduled too.
+    Action.SCHEDULE: Rule(
+        frozenset({Status.DRAFT, Status.IN_REVIEW, Status.UNPUBLISHED, Status.PUBLISHED}),
+        Status.PUBLISHED,
+        PUBLISH_PERMISSION,
+    ),
+    Action.UNPUBLISH: Rule(frozenset({Status.PUBLISHED}), Status.UNPUBLISHED, PUBLISH_PERMISSION),
+}
+
+
+class TransitionRefused(Exception):
+    """A state change the rules do not allow; `message` is for the editor."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+def is_own_draft(user, article):
+    return article.status == Status.DRAFT and article.author_id is not None and article.author_id == user.pk
+
+
+def can_edit(user, article):
+    """Editors edit any story; reporters only their own drafts."""
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return True
+    return user.has_perm("articles.change_article") and is_own_draft(user, article)
+
+
+def refusal(user, article, action):
+    """Why `user` may not do `action` to `article` in its present state, or None."""
+    rule = RULES[action]
+    if article.status not in rule.from_statuses:
+        return _("Tindakan '%(action)s' tidak bisa dilakukan pada berita berstatus %(status)s.") % {
+            "action": action.label,
+            "status": article.status_label,
+        }
+    if action == Action.PUBLISH and article.is_published:
+        return _("Berita ini sudah terbit.")
+    if rule.permission and not user.has_perm(rule.permission):
+        return _("Anda tidak berwenang untuk '%(action)s'.") % {"action": action.label}
+    if rule.permission is None and not can_edit(user, article):
+        return _("Hanya penulisnya atau editor yang dapat mengajukan berita ini.")
+    return None
+
+
+def input_refusal(action, *, note, publish_at, now):
+    """Why the note or time given with `action` will not do, or None."""
+    if RULES[action].needs_note and not note.strip():
+        return _("Tulis catatan untuk penulis: apa yang perlu diubah.")
+    if action == Action.SCHEDULE:
+        if publish_at is None:
+            return _("Isi waktu terbit untuk menjadwalkan berita.")
+        if publish_at <= now:
+            return _("Waktu jadwal harus di masa depan; untuk terbit sekarang pilih 'Terbitkan sekarang'.")
+    return None
+
+
+def allowed_actions(user, article):
+    """The actions the admin offers this user for this story."""
+    return [action for action in Action if refusal(user, article, action) is None]
+
+
+def perform(article, action, *, user, note="", publish_at=None):
+    """Do `action` to `article` as `user`, or raise `TransitionRefused`.
+
+    Returns the updated article. The row is locked for the check and the write,
+    so two editors acting at once cannot both move it.
+    """
+    action = Action(action)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        reason = refusal(user, locked, action) or input_refusal(
+            action, note=note, publish_at=publish_at, now=now
+        )
+        if reason:
+            raise TransitionRefused(reason)
+        from_status = locked.status
+        went_live_before = locked.first_published_at is not None and locked.first_published_at <= now
+        locked.status = RULES[action].to_status
+        if action == Action.SCHEDULE:
+            locked.published_at = publish_at
+        elif action == Action.PUBLISH and not went_live_before:
+            locked.published_at = now  # a story that was live before keeps its original time
+        if locked.status == Status.PUBLISHED and not went_live_before:
+            locked.first_published_at = locked.published_at
+        locked.save(update_fields=["status", "published_at", "first_published_at", "updated_at"])
+        StateChange.objects.create(
+            article=locked,
+            actor=user,
+            at=now,
+            action=action,
+            from_status=from_status,
+            to_status=locked.status,
+            publish_at=locked.published_at if locked.status == Status.PUBLISHED else None,
+            note=note.strip(),
+        )
+    return locked
