@@ -1,0 +1,216 @@
+"""Revisions, concurrent editing, preview and corrections, through the admin."""
+
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from articles import revisions, workflow
+from articles.models import Article, Revision
+from tests.factories import make_article, make_related_link
+from tests.test_workflow import change_url, story, story_form
+
+pytestmark = pytest.mark.django_db
+Status = Article.Status
+READER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def second_editor(django_user_model):
+    user = django_user_model.objects.create_user("editor2", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def save(client, article, **changes):
+    return client.post(change_url(article), story_form(article, **changes))
+
+
+def test_every_save_keeps_a_revision_and_the_admin_diffs_any_two(editor):
+    client = logged_in(editor)
+    client.post(reverse("admin:articles_article_add"), story_form(headline="Judul Pertama"))
+    article = Article.objects.get()
+    save(client, Article.objects.get(), headline="Judul Kedua", body="Isi <baru> & lengkap.")
+    article.refresh_from_db()
+    save(client, article, tags="Banjir, Garut")
+    assert list(Revision.objects.values_list("number", flat=True)) == [3, 2, 1]
+
+    url = reverse("admin:articles_article_revisions", args=[article.pk])
+    page = client.get(url, {"old": 1, "new": 2})
+    changes = {change.field: change for change in page.context["changes"]}
+    assert set(changes) == {"headline", "body"}
+    html = page.content.decode()
+    assert "<del>Pertama</del>" in html and "<ins>Kedua</ins>" in html
+    assert "Isi &lt;baru&gt; &amp; lengkap." in html
+    default = client.get(url)
+    assert [change.field for change in default.context["changes"]] == ["tags"]
+    assert client.get(url, {"old": "x"}).status_code == 404
+
+
+def test_restoring_makes_a_new_revision_and_keeps_the_later_ones(editor):
+    client = logged_in(editor)
+    article = story(None, Status.DRAFT, headline="Versi Satu")
+    make_related_link(article, title="Baca Ini Dulu", after_paragraph=1)
+    article.tags.set(["Banjir"])
+    revisions.record(article, user=editor)
+    save(client, article, headline="Versi Dua", tags="Longsor")
+    article.refresh_from_db()
+    assert article.version == 2
+
+    client.post(reverse("admin:articles_article_revision_restore", args=[article.pk, 1]))
+    article.refresh_from_db()
+    assert article.headline == "Versi Satu"
+    assert list(article.tags.names()) == ["Banjir"]
+    assert [link.title for link in article.related_links.all()] == ["Baca Ini Dulu"]
+    assert list(Revision.objects.values_list("number", flat=True)) == [3, 2, 1]
+    assert Revision.objects.get(number=2).content["headline"] == "Versi Dua"
+    assert "Dipulihkan dari revisi 1" in Revision.objects.get(number=3).note
+
+
+def test_restore_is_post_only_and_needs_edit_rights(editor, django_user_model):
+    article = story(None, Status.PUBLISHED)
+    revisions.record(article)
+    url = reverse("admin:articles_article_revision_restore", args=[article.pk, 1])
+    assert logged_in(editor).get(url).status_code == 405
+    reporter = django_user_model.objects.create_user("penulis", password="x", is_staff=True)
+    reporter.groups.add(Group.objects.get(name="Penulis"))
+    assert logged_in(reporter).post(url).status_code == 403
+
+
+def test_second_save_of_the_same_story_is_refused_and_loses_nothing(editor, second_editor):
+    article = story(None, Status.DRAFT, headline="Judul Asli", body="Isi asli.")
+    revisions.record(article)
+    first, second = logged_in(editor), logged_in(second_editor)
+    form_of_second = story_form(article, body="Isi dari editor kedua.")  # both opened version 1
+
+    assert save(first, article, headline="Judul dari Editor Pertama").status_code == 302
+    refused = second.post(change_url(article), form_of_second)
+
+    assert refused.status_code == 200
+    form = refused.context["adminform"].form
+    assert "sudah disimpan oleh editor" in str(form.non_field_errors())
+    assert form["body"].value() == "Isi dari editor kedua."  # their input comes back
+    assert [change.field for change in form.other_changes] == ["headline"]
+    assert "<del>Asli</del> <ins>dari Editor Pertama</ins>" in refused.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.body) == ("Judul dari Editor Pertama", "Isi asli.")
+
+    # Having seen the other change, the second editor saves again on purpose.
+    resubmitted = form_of_second | {"loaded_version": form["loaded_version"].value()}
+    assert second.post(change_url(article), resubmitted).status_code == 302
+    article.refresh_from_db()
+    assert article.body == "Isi dari editor kedua."
+    assert Revision.objects.filter(article_key=article.pk).count() == 3
+
+
+def test_others_see_who_has_the_story_open(editor, second_editor):
+    article = story(None, Status.DRAFT)
+    logged_in(editor).get(change_url(article))
+    html = logged_in(second_editor).get(change_url(article)).content.decode()
+    assert "Sedang dibuka juga oleh: <strong>editor</strong>" in html
+
+
+def test_staff_preview_unpublished_story_and_revision_readers_get_404(client, editor):
+    article = story(None, Status.DRAFT, headline="Rancangan Rahasia")
+    revisions.record(article)
+    article.headline = "Rancangan Kedua"
+    article.version = 2
+    article.save()
+    revisions.record(article)
+    staff = logged_in(editor)
+
+    preview = staff.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    assert preview.status_code == 200
+    assert "<h1 class=\"article__headline\">Rancangan Kedua</h1>" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+
+    old = staff.get(reverse("admin:articles_article_revision_preview", args=[article.pk, 1]))
+    assert "Rancangan Rahasia" in old.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Rancangan Kedua"  # previewing changed nothing
+
+    assert client.get(article.get_absolute_url(), **READER).status_code == 404
+    anonymous = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+
+
+def test_editing_a_live_story_shows_readers_when_and_the_correction(client, editor):
+    article = story(None, Status.IN_REVIEW, headline="Gempa Guncang Garut")
+    revisions.record(article)
+    workflow.perform(article, "publish", user=editor)
+    article.refresh_from_db()
+    assert "Diperbarui" not in client.get(article.get_absolute_url(), **READER).content.decode()
+
+    save(logged_in(editor), article, correction="Sebelumnya tertulis magnitudo 6,1.")
+    html = client.get(article.get_absolute_url(), **READER).content.decode()
+    assert "Diperbarui" in html
+    assert "<strong>Koreksi:</strong> Sebelumnya tertulis magnitudo 6,1." in html
+
+
+def jpeg_upload(name="foto.jpg", size=(640, 400)):
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_photo_caption_and_credit_are_edited_in_place_with_a_thumbnail(editor):
+    client = logged_in(editor)
+    data = story_form(
+        photo_image=jpeg_upload(), photo_caption="Warga menonton pawai.", photo_credit="Dok. Redaksi"
+    )
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    photo = article.photo
+    assert (photo.caption, photo.credit, photo.width, photo.height) == (
+        "Warga menonton pawai.", "Dok. Redaksi", 640, 400,
+    )  # fmt: skip
+    assert not photo.image.name.endswith("foto.jpg")
+    save(client, article, photo=photo.pk, photo_caption="Keterangan baru.", photo_credit="ANTARA")
+    photo.refresh_from_db()
+    assert (photo.caption, photo.credit) == ("Keterangan baru.", "ANTARA")
+    assert photo.image.url in client.get(change_url(article)).content.decode()
+
+
+def test_a_photo_without_a_caption_is_a_form_error(editor):
+    response = logged_in(editor).post(
+        reverse("admin:articles_article_add"), story_form(photo_image=jpeg_upload())
+    )
+    assert response.status_code == 200
+    assert "Tulis keterangan untuk foto ini." in str(response.context["adminform"].form.errors)
+    assert not Article.objects.exists()
+
+
+def test_slug_is_frozen_once_the_story_has_been_live(editor):
+    article = story(None, Status.IN_REVIEW, headline="Judul Awal")
+    workflow.perform(article, "publish", user=editor)
+    article.refresh_from_db()
+    original = article.slug
+    save(logged_in(editor), article, slug="alamat-baru", headline="Judul Diganti")
+    article.refresh_from_db()
+    assert (article.headline, article.slug) == ("Judul Diganti", original)
+
+
+def test_deleted_story_keeps_its_revisions_for_restore(editor):
+    article = make_article(headline="Akan Dihapus Admin")
+    revisions.record(article)
+    key = article.pk
+    article.delete()
+    kept = Revision.objects.get(article_key=key)
+    assert kept.article is None and kept.content["headline"] == "Akan Dihapus Admin"
