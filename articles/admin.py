@@ -241,6 +241,10 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return "-"
 
+    def view_on_site(self, article):
+        """Only a story readers can see gets a "Lihat di situs" link; the rest have Pratinjau."""
+        return article.get_absolute_url() if article.is_published else None
+
     # Who may do what -------------------------------------------------------------
 
     def get_readonly_fields(self, request, obj=None):
