@@ -1,6 +1,5 @@
 """Headless Chromium for journey tests: Debian's /usr/bin/chromium driven by Playwright."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -19,19 +18,6 @@ DESKTOP = {"width": 1280, "height": 900}
 requires_chromium = pytest.mark.skipif(
     not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed (make test installs it as root)"
 )
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # tests make around it are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def screenshot(page, name):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
-from tests.browser import DESKTOP, PHONE, browser, requires_chromium, screenshot  # noqa: F401
+from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 from tests.factories import make_article
 
 pytestmark = [
@@ -21,7 +21,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 PASSWORD = "kata-sandi-uji-2026"
-SCHEDULE_AHEAD = timedelta(seconds=20)
+SCHEDULE_AHEAD = timedelta(seconds=15)
 
 
 def staff(username, role):
@@ -30,7 +30,7 @@ def staff(username, role):
     return user
 
 
-def log_in(browser, live_server, username):  # noqa: F811
+def log_in(browser, live_server, username):
     page = browser.new_context(viewport=DESKTOP).new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)
@@ -40,7 +40,7 @@ def log_in(browser, live_server, username):  # noqa: F811
     return page
 
 
-def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp_path):  # noqa: F811
+def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp_path):
     staff("penulis", "Penulis")
     staff("editor", "Editor")
     make_article(headline="Debit Sungai Citanduy Naik Dua Meter")

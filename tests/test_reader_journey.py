@@ -6,13 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from tests.browser import DESKTOP, PHONE, browser, requires_chromium, screenshot  # noqa: F401
+from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_reader_opens_the_lead_story_from_the_home_page(browser, live_server, viewport):  # noqa: F811
+def test_reader_opens_the_lead_story_from_the_home_page(browser, live_server, viewport):
     call_command("loadseeds", stdout=StringIO())
     article = Article.objects.get()
     article.tags.add("Ukraina")
