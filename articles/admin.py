@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -75,11 +75,19 @@ class ArticleAdminForm(forms.ModelForm):
             "section", "editor", "tags", "photo", "time_zone",
         ]  # fmt: skip
         widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
+        help_texts = {"tags": _("Pisahkan dengan koma; tag yang sudah ada ditawarkan saat mengetik.")}
+
+    class Media:
+        js = ["js/tag-suggestions.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         photo = self.instance.photo if self.instance.pk else None
         self.fields["loaded_version"].initial = self.instance.version
+        if "tags" in self.fields:  # absent when the story is shown read-only
+            self.fields["tags"].widget.attrs["data-suggest-url"] = reverse(
+                "admin:articles_article_tag_suggestions"
+            )
         if photo:
             self.fields["photo_caption"].initial = photo.caption
             self.fields["photo_credit"].initial = photo.credit
@@ -299,6 +307,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(function)
 
         return [
+            path("tag-suggestions/", view(self.tag_suggestions_view), name="articles_article_tag_suggestions"),
             path("<int:pk>/workflow/", view(self.workflow_view), name="articles_article_workflow"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
@@ -324,6 +333,21 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _change_url(self, article):
         return reverse("admin:articles_article_change", args=[article.pk])
+
+    def tag_suggestions_view(self, request):
+        """Existing tags starting with `q`, most used first, for the story form."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        tags = (
+            Tag.objects.filter(name__istartswith=query)
+            .annotate(uses=Count("taggit_taggeditem_items"))
+            .order_by("-uses", "name")
+            .values_list("name", flat=True)[:10]
+            if query
+            else []
+        )
+        return JsonResponse({"tags": list(tags)})
 
     def workflow_view(self, request, pk):
         if request.method != "POST":

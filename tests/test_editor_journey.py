@@ -43,7 +43,7 @@ def log_in(browser, live_server, username):
 def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp_path):
     staff("penulis", "Penulis")
     staff("editor", "Editor")
-    make_article(headline="Debit Sungai Citanduy Naik Dua Meter")
+    make_article(headline="Debit Sungai Citanduy Naik Dua Meter", tags=["Banjir"])
     photo = tmp_path / "banjir.jpg"
     buffer = BytesIO()
     Image.new("RGB", (1200, 800), (30, 90, 160)).save(buffer, "JPEG")
@@ -62,6 +62,8 @@ def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp
     page.set_input_files("#id_photo_image", str(photo))
     page.fill("#id_photo_caption", "Warga membersihkan lumpur di Desa Haurpanggung.")
     page.fill("#id_photo_credit", "Dok. Redaksi")
+    page.locator("#id_tags").press_sequentially("Ban")
+    page.wait_for_selector('#tag-suggestions option[value="Banjir"]', state="attached")
     page.fill("#id_tags", "Banjir, Garut")
     page.fill("#id_related_links-0-after_paragraph", "1")
     page.locator("#id_related_links-0-target + .select2").click()

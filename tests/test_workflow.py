@@ -420,3 +420,15 @@ def test_merging_tags_moves_every_story(client, admin_user):
     assert list(Tag.objects.values_list("name", flat=True)) == ["Ukraina"]
     for article in (one, two, both):
         assert list(article.tags.names()) == ["Ukraina"]
+
+
+def test_tag_suggestions_offer_existing_tags_most_used_first(client, penulis):
+    make_article(tags=["Banjir", "Bandung"])
+    make_article(tags=["Bandung"])
+    url = reverse("admin:articles_article_tag_suggestions")
+    assert client.get(url, {"q": "ban"}).status_code == 302  # staff only
+    response = client_for(client, penulis).get(url, {"q": "ban"})
+    assert response.json() == {"tags": ["Bandung", "Banjir"]}
+    assert client.get(url, {"q": ""}).json() == {"tags": []}
+    form = client.get(reverse("admin:articles_article_add")).content.decode()
+    assert f'data-suggest-url="{url}"' in form and "js/tag-suggestions.js" in form
