@@ -436,6 +436,19 @@ class ArticleAdmin(admin.ModelAdmin):
         return redirect(self._change_url(article))
 
 
+class StoryCountMixin:
+    """Shows how many stories use each row; `story_relation` is the path to them."""
+
+    story_relation = "articles"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count(self.story_relation))
+
+    @admin.display(description=_("jumlah berita"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     list_display = ["caption", "credit", "width", "height"]
@@ -443,50 +456,31 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Editor)
-class EditorAdmin(admin.ModelAdmin):
+class EditorAdmin(StoryCountMixin, admin.ModelAdmin):
     list_display = ["name", "user", "story_count"]
+    list_select_related = ["user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("articles")).select_related("user")
-
-    @admin.display(description=_("jumlah berita"), ordering="story_count")
-    def story_count(self, editor):
-        return editor.story_count
-
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(StoryCountMixin, admin.ModelAdmin):
     """A source still cited by a story cannot be deleted (the database protects it)."""
 
+    story_relation = "articlesource"
     list_display = ["name", "url", "story_count"]
     search_fields = ["name"]
     formfield_overrides = HTTPS_URLS
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("articlesource"))
-
-    @admin.display(description=_("dipakai di"), ordering="story_count")
-    def story_count(self, source):
-        return source.story_count
-
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(StoryCountMixin, admin.ModelAdmin):
     list_display = ["name", "position", "story_count"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("articles"))
-
-    @admin.display(description=_("jumlah berita"), ordering="story_count")
-    def story_count(self, section):
-        return section.story_count
 
 
 class MergeTagsForm(forms.Form):
@@ -501,16 +495,10 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(StoryCountMixin, TaggitTagAdmin):
+    story_relation = "taggit_taggeditem_items"
     list_display = ["name", "slug", "story_count"]
     actions = ["merge"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("taggit_taggeditem_items"))
-
-    @admin.display(description=_("dipakai di"), ordering="story_count")
-    def story_count(self, tag):
-        return tag.story_count
 
     @admin.action(description=_("Gabungkan tag yang dipilih"), permissions=["change"])
     def merge(self, request, queryset):

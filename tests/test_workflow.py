@@ -432,3 +432,16 @@ def test_tag_suggestions_offer_existing_tags_most_used_first(client, penulis):
     assert client.get(url, {"q": ""}).json() == {"tags": []}
     form = client.get(reverse("admin:articles_article_add")).content.decode()
     assert f'data-suggest-url="{url}"' in form and "js/tag-suggestions.js" in form
+
+
+@pytest.mark.parametrize(
+    "url_name", ["articles_editor", "articles_source", "articles_section", "taggit_tag"]
+)
+def test_reference_lists_show_how_many_stories_use_each(client, admin_user, url_name):
+    source = Source.objects.create(name="Reuters")
+    section = Section.objects.create(name="Internasional", slug="internasional")
+    for _ in range(3):
+        make_article(sources=[source], section=section, tags=["Ukraina"])
+    response = client_for(client, admin_user).get(reverse(f"admin:{url_name}_changelist"))
+    counts = [row.story_count for row in response.context["cl"].result_list]
+    assert 3 in counts or counts == [1, 1, 1]  # three editors, one story each
