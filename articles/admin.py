@@ -34,7 +34,6 @@ from .models import (
 from .tagging import merge_tags
 from .views import ArticlePreviewView
 
-
 # Links typed without a scheme become https:// (Django 6.0's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -75,7 +74,9 @@ class ArticleAdminForm(forms.ModelForm):
             "section", "editor", "tags", "photo", "time_zone",
         ]  # fmt: skip
         widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
-        help_texts = {"tags": _("Pisahkan dengan koma; tag yang sudah ada ditawarkan saat mengetik.")}
+        help_texts = {
+            "tags": _("Pisahkan dengan koma; tag yang sudah ada ditawarkan saat mengetik.")
+        }
 
     class Media:
         js = ["js/tag-suggestions.js"]
@@ -218,10 +219,21 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "dateline", "body", "end_mark", "loaded_version"]}),
         (
             _("Foto utama"),
-            {"fields": ["photo", "photo_thumbnail", "photo_image", "photo_caption", "photo_credit"]},
+            {
+                "fields": [
+                    "photo",
+                    "photo_thumbnail",
+                    "photo_image",
+                    "photo_caption",
+                    "photo_credit",
+                ]
+            },
         ),
         (_("Redaksi"), {"fields": ["section", "editor", "tags", "author"]}),
-        (_("Penerbitan"), {"fields": ["status_badge", "publication_time", "time_zone", "correction"]}),
+        (
+            _("Penerbitan"),
+            {"fields": ["status_badge", "publication_time", "time_zone", "correction"]},
+        ),
     ]
 
     # The changelist -----------------------------------------------------------
@@ -231,7 +243,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
-        return format_html('<span class="status status--{}">{}</span>', article.status, article.status_label)
+        return format_html(
+            '<span class="status status--{}">{}</span>', article.status, article.status_label
+        )
 
     @admin.display(description=_("waktu terbit"), ordering="published_at")
     def publication_time(self, article):
@@ -307,10 +321,16 @@ class ArticleAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(function)
 
         return [
-            path("tag-suggestions/", view(self.tag_suggestions_view), name="articles_article_tag_suggestions"),
+            path(
+                "tag-suggestions/",
+                view(self.tag_suggestions_view),
+                name="articles_article_tag_suggestions",
+            ),
             path("<int:pk>/workflow/", view(self.workflow_view), name="articles_article_workflow"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
-            path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"
+            ),
             path(
                 "<int:pk>/revisions/<int:number>/preview/",
                 view(self.preview_view),
@@ -360,7 +380,11 @@ class ArticleAdmin(admin.ModelAdmin):
         try:
             publish_at = self._schedule_time(request.POST.get("publish_at", ""), article)
             article = workflow.perform(
-                article, action, user=request.user, note=request.POST.get("note", ""), publish_at=publish_at
+                article,
+                action,
+                user=request.user,
+                note=request.POST.get("note", ""),
+                publish_at=publish_at,
             )
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)

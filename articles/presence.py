@@ -20,7 +20,11 @@ def _present(article_id):
 def mark_open(article_id, user):
     """Note that `user` has the story open; returns the others who have it open too."""
     entries = _present(article_id)
-    entries[user.pk] = {"name": user.get_full_name() or user.get_username(), "since": time.time(), "until": time.time() + PRESENCE_SECONDS}
+    entries[user.pk] = {
+        "name": user.get_full_name() or user.get_username(),
+        "since": time.time(),
+        "until": time.time() + PRESENCE_SECONDS,
+    }
     cache.set(_key(article_id), entries, PRESENCE_SECONDS)
     return [entry["name"] for user_id, entry in entries.items() if user_id != user.pk]
 

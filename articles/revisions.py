@@ -45,7 +45,12 @@ def snapshot(article):
         "section": _ref(article.section),
         "editor": _ref(article.editor),
         "photo": (
-            {"id": photo.pk, "caption": photo.caption, "credit": photo.credit, "image": photo.image.name}
+            {
+                "id": photo.pk,
+                "caption": photo.caption,
+                "credit": photo.credit,
+                "image": photo.image.name,
+            }
             if photo
             else None
         ),
@@ -84,13 +89,17 @@ def display_value(field, value):
     if field in ("section", "editor"):
         return value["name"]
     if field == "photo":
-        return " /".join(filter(None, [value["caption"], value["credit"] and value["credit"] + "/"]))
+        return " /".join(
+            filter(None, [value["caption"], value["credit"] and value["credit"] + "/"])
+        )
     if field == "sources":
         return ", ".join(item["name"] for item in value)
     if field == "tags":
         return ", ".join(value)
     if field == "related_links":
-        return "\n".join(f"[{link['after_paragraph']}] Baca Juga: {link['title']}" for link in value)
+        return "\n".join(
+            f"[{link['after_paragraph']}] Baca Juga: {link['title']}" for link in value
+        )
     if field == "end_mark":
         return "***" if value else ""
     return str(value)
@@ -160,9 +169,9 @@ def apply(article, content):
     article.tags.set(content["tags"], clear=True)
     article.related_links.all().delete()
     live_targets = set(
-        Article.objects.filter(pk__in=[link["target"] for link in content["related_links"]]).values_list(
-            "pk", flat=True
-        )
+        Article.objects.filter(
+            pk__in=[link["target"] for link in content["related_links"]]
+        ).values_list("pk", flat=True)
     )
     RelatedLink.objects.bulk_create(
         RelatedLink(

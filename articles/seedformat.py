@@ -43,7 +43,8 @@ MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, star
 TIME_ZONES = ("WIB", "WITA", "WIT")
 
 DATE_LINE = re.compile(
-    r"^(?P<day>\d{1,2}) (?P<month>\w+) (?P<year>\d{4}), (?P<hour>\d{1,2}):(?P<minute>\d{2}) (?P<zone>\w+)$"
+    r"^(?P<day>\d{1,2}) (?P<month>\w+) (?P<year>\d{4}), "
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2}) (?P<zone>\w+)$"
 )
 DATE_LINE_EXAMPLE = "14 Mei 2022, 18:45 WIB"
 # A credit is the text between " /" and the closing "/" at the end of the caption line;
@@ -183,9 +184,7 @@ def parse(text):
     published_local, zone = parse_date_line(date_lines[0].strip(), date_number)
     caption = credit = ""
     if len(date_lines) > 2:
-        raise SeedFormatError(
-            date_number + 2, "expected a blank line after the photo caption"
-        )
+        raise SeedFormatError(date_number + 2, "expected a blank line after the photo caption")
     if len(date_lines) == 2:
         caption_line = date_lines[1].strip()
         match = CAPTION_CREDIT.match(caption_line)
@@ -277,7 +276,9 @@ def _expect_heading(blocks, index, heading, last_line):
         raise SeedFormatError(last_line, f"expected the heading '{heading}'")
     number, block = blocks[index]
     if block[0].strip() != heading:
-        raise SeedFormatError(number, f"expected the heading '{heading}', found '{_excerpt(block[0])}'")
+        raise SeedFormatError(
+            number, f"expected the heading '{heading}', found '{_excerpt(block[0])}'"
+        )
     if len(block) > 1:
         blocks[index] = (number + 1, block[1:])
         return index

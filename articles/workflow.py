@@ -68,7 +68,11 @@ class TransitionRefused(Exception):
 
 
 def is_own_draft(user, article):
-    return article.status == Status.DRAFT and article.author_id is not None and article.author_id == user.pk
+    return (
+        article.status == Status.DRAFT
+        and article.author_id is not None
+        and article.author_id == user.pk
+    )
 
 
 def can_edit(user, article):
@@ -103,7 +107,10 @@ def input_refusal(action, *, note, publish_at, now):
         if publish_at is None:
             return _("Isi waktu terbit untuk menjadwalkan berita.")
         if publish_at <= now:
-            return _("Waktu jadwal harus di masa depan; untuk terbit sekarang pilih 'Terbitkan sekarang'.")
+            return _(
+                "Waktu jadwal harus di masa depan; "
+                "untuk terbit sekarang pilih 'Terbitkan sekarang'."
+            )
     return None
 
 
@@ -128,7 +135,9 @@ def perform(article, action, *, user, note="", publish_at=None):
         if reason:
             raise TransitionRefused(reason)
         from_status = locked.status
-        went_live_before = locked.first_published_at is not None and locked.first_published_at <= now
+        went_live_before = (
+            locked.first_published_at is not None and locked.first_published_at <= now
+        )
         locked.status = RULES[action].to_status
         if action == Action.SCHEDULE:
             locked.published_at = publish_at

@@ -16,7 +16,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 requires_chromium = pytest.mark.skipif(
-    not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed (make test installs it as root)"
+    not shutil.which(CHROMIUM),
+    reason=f"{CHROMIUM} is not installed (make test installs it as root)",
 )
 
 

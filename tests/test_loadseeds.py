@@ -94,7 +94,7 @@ def test_malformed_file_is_reported_with_its_line_changes_nothing_and_others_loa
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Judul\n\nTanpa tanggal".encode()],
+    [b"", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"Judul\n\nTanpa tanggal"],
     ids=["empty", "binary", "no-date-line"],
 )
 def test_bad_files_write_nothing(tmp_path, data):

@@ -9,11 +9,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-SETTINGS_CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+SETTINGS_CHECK = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+)
 
 
 def run_with_env(**env):
-    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}
+    }
     environment.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
     return subprocess.run(
         [sys.executable, "-c", SETTINGS_CHECK],
@@ -37,7 +41,11 @@ def test_development_starts_without_a_secret_key():
 
 
 def test_indonesian_language_and_jakarta_time():
-    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == ("id", "Asia/Jakarta", True)
+    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == (
+        "id",
+        "Asia/Jakarta",
+        True,
+    )
 
 
 @pytest.mark.django_db

@@ -138,7 +138,7 @@ def test_staff_preview_unpublished_story_and_revision_readers_get_404(client, ed
 
     preview = staff.get(reverse("admin:articles_article_preview", args=[article.pk]))
     assert preview.status_code == 200
-    assert "<h1 class=\"article__headline\">Rancangan Kedua</h1>" in preview.content.decode()
+    assert '<h1 class="article__headline">Rancangan Kedua</h1>' in preview.content.decode()
     assert "no-store" in preview["Cache-Control"]
 
     old = staff.get(reverse("admin:articles_article_revision_preview", args=[article.pk, 1]))
@@ -173,7 +173,9 @@ def jpeg_upload(name="foto.jpg", size=(640, 400)):
 def test_photo_caption_and_credit_are_edited_in_place_with_a_thumbnail(editor):
     client = logged_in(editor)
     data = story_form(
-        photo_image=jpeg_upload(), photo_caption="Warga menonton pawai.", photo_credit="Dok. Redaksi"
+        photo_image=jpeg_upload(),
+        photo_caption="Warga menonton pawai.",
+        photo_credit="Dok. Redaksi",
     )
     assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
     article = Article.objects.get()

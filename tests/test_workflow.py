@@ -100,7 +100,9 @@ ROLES = ["penulis", "editor", "admin_user"]
 def test_every_role_can_create_a_story_which_starts_as_their_draft(client, request, role, allowed):
     user = request.getfixturevalue(role)
     response = client_for(client, user).post(reverse("admin:articles_article_add"), story_form())
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
     article = Article.objects.get()
     assert (article.status, article.author) == (Status.DRAFT, user)
     assert article.revisions.count() == 1
@@ -163,7 +165,9 @@ def test_workflow_actions_by_role(client, request, role, action, status, allowed
     article.refresh_from_db()
     changed = StateChange.objects.filter(article=article, action=action).exists()
     assert changed is allowed
-    assert (article.status != status or action == "schedule" and status == Status.PUBLISHED) is allowed
+    assert (
+        article.status != status or action == "schedule" and status == Status.PUBLISHED
+    ) is allowed
     if not allowed:
         assert any(m.level_tag == "error" for m in response.context["messages"])
 
@@ -175,7 +179,9 @@ def test_a_reporter_cannot_submit_someone_elses_draft(client, penulis, make_user
     assert article.status == Status.DRAFT
 
 
-@pytest.mark.parametrize("role, allowed", [("penulis", False), ("editor", False), ("admin_user", True)])
+@pytest.mark.parametrize(
+    "role, allowed", [("penulis", False), ("editor", False), ("admin_user", True)]
+)
 def test_only_admins_delete_stories(client, request, role, allowed):
     user = request.getfixturevalue(role)
     article = story(user if role == "penulis" else None, Status.PUBLISHED)
@@ -201,7 +207,10 @@ def test_only_admins_delete_stories(client, request, role, allowed):
 def test_reference_data_is_managed_by_admins_only(client, request, role, url_name, allowed):
     user = request.getfixturevalue(role)
     data = {"name": "Olahraga", "slug": "olahraga", "position": "1", "url": ""}
-    data |= {"taggit_taggeditem_items-TOTAL_FORMS": "0", "taggit_taggeditem_items-INITIAL_FORMS": "0"}
+    data |= {
+        "taggit_taggeditem_items-TOTAL_FORMS": "0",
+        "taggit_taggeditem_items-INITIAL_FORMS": "0",
+    }
     response = client_for(client, user).post(reverse(url_name), data)
     assert (response.status_code == 302) is allowed
     if not allowed:
@@ -328,7 +337,9 @@ def test_scheduled_story_goes_live_by_itself_at_its_time(client, editor, clock):
 
     clock.set(go_live)
     home = client.get("/")
-    assert [story.headline for story in home.context["terkini"]][0] == "Berita Terjadwal Pukul Tujuh"
+    assert [story.headline for story in home.context["terkini"]][
+        0
+    ] == "Berita Terjadwal Pukul Tujuh"
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -336,7 +347,9 @@ def test_schedule_time_is_read_on_the_stories_own_clock(client, editor):
     article = story(None, Status.IN_REVIEW, time_zone="WIT")
     local = (timezone.now() + timedelta(days=1)).astimezone(timezone.get_fixed_timezone(9 * 60))
     value = local.strftime("%Y-%m-%dT%H:%M")
-    client_for(client, editor).post(workflow_url(article), {"action": "schedule", "publish_at": value})
+    client_for(client, editor).post(
+        workflow_url(article), {"action": "schedule", "publish_at": value}
+    )
     article.refresh_from_db()
     assert article.is_scheduled
     assert article.local_published_at.strftime("%Y-%m-%dT%H:%M") == value
@@ -382,7 +395,9 @@ def test_changelist_query_count_is_fixed(client, admin_user, django_assert_num_q
 def test_changelist_filters_and_search(client, penulis, editor):
     mine = story(penulis, headline="Tulisan Penulis Sendiri")
     story(editor, headline="Tulisan Orang Lain")
-    scheduled = make_article(headline="Akan Terbit", published_at=timezone.now() + timedelta(days=1))
+    scheduled = make_article(
+        headline="Akan Terbit", published_at=timezone.now() + timedelta(days=1)
+    )
     client_for(client, penulis)
     url = reverse("admin:articles_article_changelist")
     assert list(client.get(url, {"mine": "1"}).context["cl"].result_list) == [mine]
@@ -396,7 +411,9 @@ def test_a_source_in_use_cannot_be_deleted(client, admin_user):
     source = Source.objects.create(name="Reuters")
     make_article(sources=[source])
     client_for(client, admin_user)
-    response = client.post(reverse("admin:articles_source_delete", args=[source.pk]), {"post": "yes"})
+    response = client.post(
+        reverse("admin:articles_source_delete", args=[source.pk]), {"post": "yes"}
+    )
     assert Source.objects.filter(pk=source.pk).exists()
     assert response.status_code == 200  # the page explains what protects it
 
@@ -414,9 +431,7 @@ def test_merging_tags_moves_every_story(client, admin_user):
     selected = [str(tag.pk) for tag in Tag.objects.all()]
     confirm = client.post(changelist, {"action": "merge", "_selected_action": selected})
     assert confirm.status_code == 200 and "Gabungkan" in confirm.content.decode()
-    client.post(
-        changelist, {"action": "merge", "_selected_action": selected, "target": target.pk}
-    )
+    client.post(changelist, {"action": "merge", "_selected_action": selected, "target": target.pk})
     assert list(Tag.objects.values_list("name", flat=True)) == ["Ukraina"]
     for article in (one, two, both):
         assert list(article.tags.names()) == ["Ukraina"]

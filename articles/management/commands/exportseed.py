@@ -29,6 +29,8 @@ class Command(BaseCommand):
         directory.mkdir(parents=True, exist_ok=True)
         count = 0
         for article in stories.order_by("pk"):
-            (directory / f"{article.slug}.txt").write_text(export_article(article), encoding="utf-8")
+            (directory / f"{article.slug}.txt").write_text(
+                export_article(article), encoding="utf-8"
+            )
             count += 1
         self.stdout.write(self.style.SUCCESS(f"{count} berita ditulis ke {directory}."))
