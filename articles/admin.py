@@ -79,7 +79,7 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     class Media:
-        js = ["js/tag-suggestions.js"]
+        js = ["js/tag-suggestions.js", "js/presence.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -311,6 +311,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .strftime("%Y-%m-%dT%H:%M"),
             "history": article.state_changes.select_related("actor"),
             "also_editing": presence.mark_open(article.pk, request.user),
+            "presence_heartbeat_seconds": presence.HEARTBEAT_SECONDS,
             "article_obj": article,
         }
 
@@ -327,6 +328,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_tag_suggestions",
             ),
             path("<int:pk>/workflow/", view(self.workflow_view), name="articles_article_workflow"),
+            path("<int:pk>/presence/", view(self.presence_view), name="articles_article_presence"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path(
                 "<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"
@@ -368,6 +370,16 @@ class ArticleAdmin(admin.ModelAdmin):
             else []
         )
         return JsonResponse({"tags": list(tags)})
+
+    def presence_view(self, request, pk):
+        """The open page's heartbeat (or goodbye); answers with who else has it open."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, pk)
+        if request.POST.get("closing"):
+            presence.mark_closed(article.pk, request.user)
+            return JsonResponse({"others": []})
+        return JsonResponse({"others": presence.mark_open(article.pk, request.user)})
 
     def workflow_view(self, request, pk):
         if request.method != "POST":

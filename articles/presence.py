@@ -4,7 +4,10 @@ import time
 
 from django.core.cache import cache
 
-PRESENCE_SECONDS = 5 * 60
+# An open page says it is still there every HEARTBEAT_SECONDS; a page silent for
+# PRESENCE_SECONDS (closed without a goodbye, or offline) no longer counts.
+HEARTBEAT_SECONDS = 30
+PRESENCE_SECONDS = 90
 
 
 def _key(article_id):
@@ -22,7 +25,6 @@ def mark_open(article_id, user):
     entries = _present(article_id)
     entries[user.pk] = {
         "name": user.get_full_name() or user.get_username(),
-        "since": time.time(),
         "until": time.time() + PRESENCE_SECONDS,
     }
     cache.set(_key(article_id), entries, PRESENCE_SECONDS)

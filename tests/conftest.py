@@ -29,3 +29,13 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as rows it finds are its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -127,6 +127,19 @@ def test_others_see_who_has_the_story_open(editor, second_editor):
     assert "Sedang dibuka juga oleh: <strong>editor</strong>" in html
 
 
+def test_presence_heartbeat_and_goodbye(editor, second_editor):
+    article = story(None, Status.DRAFT)
+    url = reverse("admin:articles_article_presence", args=[article.pk])
+    first, second = logged_in(editor), logged_in(second_editor)
+    assert first.post(url).json() == {"others": []}
+    assert second.post(url).json() == {"others": ["editor"]}
+    first.post(url, {"closing": "1"})
+    assert second.post(url).json() == {"others": []}
+    assert second.get(url).status_code == 405
+    html = second.get(change_url(article)).content.decode()
+    assert 'id="presence"' in html and "js/presence.js" in html
+
+
 def test_staff_preview_unpublished_story_and_revision_readers_get_404(client, editor):
     article = story(None, Status.DRAFT, headline="Rancangan Rahasia")
     revisions.record(article)
