@@ -327,6 +327,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 view(self.tag_suggestions_view),
                 name="articles_article_tag_suggestions",
             ),
+            path("deleted/", view(self.deleted_view), name="articles_article_deleted"),
             path("<int:pk>/workflow/", view(self.workflow_view), name="articles_article_workflow"),
             path("<int:pk>/presence/", view(self.presence_view), name="articles_article_presence"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
@@ -370,6 +371,29 @@ class ArticleAdmin(admin.ModelAdmin):
             else []
         )
         return JsonResponse({"tags": list(tags)})
+
+    def deleted_view(self, request):
+        """Deleted stories, from their kept revisions; admins bring one back as a draft."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                key = int(request.POST.get("article_key", ""))
+            except ValueError:
+                raise Http404(_("Nomor berita tidak valid.")) from None
+            restored = revisions.restore_deleted(key, user=request.user)
+            if restored is None:
+                messages.error(request, _("Berita ini tidak dapat dipulihkan."))
+                return redirect(reverse("admin:articles_article_deleted"))
+            messages.success(request, _("Berita dipulihkan sebagai draf."))
+            return redirect(self._change_url(restored.article))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Berita terhapus"),
+            "deleted": revisions.deleted_stories(),
+        }
+        return TemplateResponse(request, "admin/articles/article/deleted.html", context)
 
     def presence_view(self, request, pk):
         """The open page's heartbeat (or goodbye); answers with who else has it open."""

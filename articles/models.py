@@ -496,6 +496,9 @@ class DailyViews(models.Model):
         ]
         indexes = [models.Index(fields=["day", "article"], name="daily_views_by_day")]
 
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"
+
 
 class StateChange(models.Model):
     """One step of a story's workflow: who moved it, when, from which state to which."""

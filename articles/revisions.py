@@ -14,10 +14,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Editor, Photo, RelatedLink, Revision, Section, Source
+from .models import Article, Editor, Photo, RelatedLink, Revision, Section, Source, base_slug
 
 FIELD_LABELS = {
     "headline": _("Judul"),
+    "slug": _("Slug"),
     "dateline": _("Dateline"),
     "body": _("Isi berita"),
     "end_mark": _("Tanda akhir"),
@@ -37,6 +38,7 @@ def snapshot(article):
     photo = article.photo
     return {
         "headline": article.headline,
+        "slug": article.slug,
         "dateline": article.dateline,
         "body": article.body,
         "end_mark": article.end_mark,
@@ -193,3 +195,41 @@ def restore(article, revision, *, user):
     article.note_content_change()
     apply(article, revision.content)
     return record(article, user=user, note=f"Dipulihkan dari revisi {revision.number}")
+
+
+def deleted_stories():
+    """The latest revision of each deleted story, newest deletion candidates first."""
+    latest = {}
+    for revision in Revision.objects.filter(article__isnull=True).order_by(
+        "article_key", "-number"
+    ):
+        latest.setdefault(revision.article_key, revision)
+    return sorted(latest.values(), key=lambda revision: revision.created_at, reverse=True)
+
+
+@transaction.atomic
+def restore_deleted(article_key, *, user):
+    """Bring a deleted story back as a draft, under its old number, with all its revisions.
+
+    The story returns unpublished: going live again goes through the workflow.
+    """
+    history = Revision.objects.select_for_update().filter(article_key=article_key, article=None)
+    latest = history.order_by("-number").first()
+    if latest is None or Article.objects.filter(pk=article_key).exists():
+        return None
+    content = latest.content
+    slug = content.get("slug") or base_slug(content["headline"])
+    article = Article(
+        pk=article_key,
+        slug="" if Article.objects.filter(slug=slug).exists() else slug,
+        headline=content["headline"],
+        body=content["body"],
+        version=latest.number + 1,
+        author=latest.author,
+    )
+    article.save()
+    apply(article, content)
+    history.update(article=article)
+    return record(
+        article, user=user, note=f"Dipulihkan setelah dihapus (dari revisi {latest.number})"
+    )

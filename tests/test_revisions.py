@@ -229,3 +229,36 @@ def test_deleted_story_keeps_its_revisions_for_restore(editor):
     article.delete()
     kept = Revision.objects.get(article_key=key)
     assert kept.article is None and kept.content["headline"] == "Akan Dihapus Admin"
+
+
+def test_admin_brings_a_deleted_story_back_as_a_draft_with_its_history(django_user_model):
+    admin_user = django_user_model.objects.create_user("admin", password="x", is_staff=True)
+    admin_user.groups.add(Group.objects.get(name="Admin"))
+    article = make_article(headline="Berita yang Terhapus", tags=["Banjir"])
+    revisions.record(article)
+    article.version = 2
+    article.headline = "Berita yang Terhapus, Diperbaiki"
+    article.save()
+    revisions.record(article)
+    key, slug = article.pk, article.slug
+    client = logged_in(admin_user)
+    client.post(reverse("admin:articles_article_delete", args=[key]), {"post": "yes"})
+    assert not Article.objects.filter(pk=key).exists()
+
+    listing = client.get(reverse("admin:articles_article_deleted"))
+    assert "Berita yang Terhapus, Diperbaiki" in listing.content.decode()
+    client.post(reverse("admin:articles_article_deleted"), {"article_key": key})
+    restored = Article.objects.get(pk=key)
+    assert (restored.headline, restored.slug, restored.status) == (
+        "Berita yang Terhapus, Diperbaiki",
+        slug,
+        Status.DRAFT,
+    )
+    assert list(restored.tags.names()) == ["Banjir"]
+    assert list(restored.revisions.values_list("number", flat=True)) == [3, 2, 1]
+    bad = client.post(reverse("admin:articles_article_deleted"), {"article_key": "x"})
+    assert bad.status_code == 404
+
+
+def test_only_admins_see_deleted_stories(editor):
+    assert logged_in(editor).get(reverse("admin:articles_article_deleted")).status_code == 403
