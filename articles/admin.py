@@ -94,6 +94,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["photo_credit"].initial = photo.credit
         self.other_changes = []
 
+    def clean_body(self):
+        """Browsers send CRLF from a textarea; paragraphs are kept with plain newlines."""
+        return self.cleaned_data["body"].replace("\r\n", "\n").strip()
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("photo_image") and not (cleaned.get("photo_caption") or "").strip():

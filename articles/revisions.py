@@ -7,6 +7,7 @@ editors compare and restore. Revision numbers follow `Article.version`.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Editor, Photo, RelatedLink, Revision, Section, Source, base_slug
 
+WORDS = re.compile(r"\S+|\s+")  # words and the spaces between them, so paragraphs survive
 FIELD_LABELS = {
     "headline": _("Judul"),
     "slug": _("Slug"),
@@ -117,18 +119,18 @@ class FieldChange:
     @property
     def html(self):
         """Word-level diff: removed words in <del>, added ones in <ins>, all else escaped."""
-        old_words, new_words = self.old.split(" "), self.new.split(" ")
+        old_words, new_words = WORDS.findall(self.old), WORDS.findall(self.new)
         parts = []
         matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
         for op, a1, a2, b1, b2 in matcher.get_opcodes():
             if op == "equal":
-                parts.append(escape(" ".join(old_words[a1:a2])))
+                parts.append(escape("".join(old_words[a1:a2])))
                 continue
             if a2 > a1:
-                parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+                parts.append(f"<del>{escape(''.join(old_words[a1:a2]))}</del>")
             if b2 > b1:
-                parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
-        return mark_safe(" ".join(parts).replace("\n", "<br>"))
+                parts.append(f"<ins>{escape(''.join(new_words[b1:b2]))}</ins>")
+        return mark_safe("".join(parts).replace("\n", "<br>"))
 
 
 def compare(old_content, new_content):

@@ -57,8 +57,8 @@ def test_every_save_keeps_a_revision_and_the_admin_diffs_any_two(editor):
     changes = {change.field: change for change in page.context["changes"]}
     assert set(changes) == {"headline", "body"}
     html = page.content.decode()
-    assert "<del>Pertama</del>" in html and "<ins>Kedua</ins>" in html
-    assert "Isi &lt;baru&gt; &amp; lengkap." in html
+    assert "<del>Pertama</del><ins>Kedua</ins>" in html
+    assert "<ins>&lt;baru&gt;</ins>" in html and "<ins>&amp; lengkap.</ins>" in html
     default = client.get(url)
     assert [change.field for change in default.context["changes"]] == ["tags"]
     assert client.get(url, {"old": "x"}).status_code == 404
@@ -108,7 +108,7 @@ def test_second_save_of_the_same_story_is_refused_and_loses_nothing(editor, seco
     assert "sudah disimpan oleh editor" in str(form.non_field_errors())
     assert form["body"].value() == "Isi dari editor kedua."  # their input comes back
     assert [change.field for change in form.other_changes] == ["headline"]
-    assert "<del>Asli</del> <ins>dari Editor Pertama</ins>" in refused.content.decode()
+    assert "<del>Asli</del><ins>dari Editor Pertama</ins>" in refused.content.decode()
     article.refresh_from_db()
     assert (article.headline, article.body) == ("Judul dari Editor Pertama", "Isi asli.")
 
@@ -262,3 +262,16 @@ def test_admin_brings_a_deleted_story_back_as_a_draft_with_its_history(django_us
 
 def test_only_admins_see_deleted_stories(editor):
     assert logged_in(editor).get(reverse("admin:articles_article_deleted")).status_code == 403
+
+
+def test_textarea_line_endings_do_not_show_as_changes(editor):
+    client = logged_in(editor)
+    article = story(None, Status.DRAFT, body="Satu.\n\nDua.")
+    revisions.record(article)
+    save(client, article, body="Satu.\r\n\r\nDua diubah.")
+    article.refresh_from_db()
+    assert article.body == "Satu.\n\nDua diubah."
+    page = client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+    assert [change.html for change in page.context["changes"]] == [
+        "Satu.<br><br><del>Dua.</del><ins>Dua diubah.</ins>"
+    ]
