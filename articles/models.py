@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from . import seedformat
+from . import search, seedformat
 
 
 class StoryTimeZone(models.TextChoices):
@@ -106,6 +106,9 @@ class Source(NamedWithSlug):
             ),
         ]
 
+    def get_absolute_url(self):
+        return reverse("articles:source", args=[self.slug])
+
 
 class Section(models.Model):
     """A kanal/rubrik (Nasional, Jabar, Olahraga...): one per story, in the site navigation."""
@@ -172,10 +175,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_lists(self):
         """What story cards show, in one query."""
-        return self.select_related("photo").only(
+        return self.select_related("photo", "section").only(
             "headline", "slug", "published_at", "time_zone", "photo__image",
-            "photo__width", "photo__height", "photo__caption",
+            "photo__width", "photo__height", "photo__caption", "section__name", "section__slug",
         )  # fmt: skip
+
+    def search(self, query):
+        """Stories matching a reader's query, best first (see `articles.search`)."""
+        return search.matching(self, query)
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""

@@ -1,11 +1,38 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("berita/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("kanal/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("editor/<slug:slug>/", views.EditorView.as_view(), name="editor"),
+    path("sumber/<slug:slug>/", views.SourceView.as_view(), name="source"),
+    path("indeks/", views.IndeksView.as_view(), name="indeks"),
+    re_path(
+        r"^indeks/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
+        views.IndeksView.as_view(),
+        name="indeks_day",
+    ),
+    path("cari/", views.SearchView.as_view(), name="search"),
+    path("rss/", feeds.LatestStoriesFeed(), name="feed"),
+    path("kanal/<slug:slug>/rss/", feeds.SectionFeed(), name="section_feed"),
+    path("tag/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

@@ -1,13 +1,26 @@
 """Reader-facing pages: thin views over the queryset and popularity layers."""
 
+import re
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import revisions
-from .models import Article, Editor
+from . import revisions, search, structured_data
+from .models import Article, Editor, Section, Source
 from .popularity import is_countable, record_view, terkini, terpopuler
+from .sections import section_blocks
+
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 class ReaderListsMixin:
@@ -19,6 +32,9 @@ class ReaderListsMixin:
 
 class HomeView(ReaderListsMixin, TemplateView):
     template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section_blocks=section_blocks(), **kwargs)
 
 
 class ArticleDetailView(ReaderListsMixin, DetailView):
@@ -34,6 +50,11 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
         if self.counts_views and is_countable(request):
             record_view(self.object.pk)
         return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            news_article=structured_data.news_article(self.object, self.request), **kwargs
+        )
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -68,11 +89,17 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 class StoryListView(ReaderListsMixin, ListView):
-    """Published stories filtered by one thing (a tag, an editor), newest first."""
+    """Published stories chosen by one thing (a section, tag, editor...), newest first.
+
+    Pages are `?page=N`; anything but a plain page number that exists is a 404.
+    Subclasses say what the subject is and how it filters the stories.
+    """
 
     template_name = "articles/story_list.html"
     context_object_name = "stories"
     paginate_by = 20
+    heading = ""
+    description = "Berita {title} terbaru dari {site}."
 
     def get_subject(self):
         raise NotImplementedError
@@ -80,16 +107,74 @@ class StoryListView(ReaderListsMixin, ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
+    def get(self, request, *args, **kwargs):
+        page = request.GET.get(self.page_kwarg)
+        if page is not None and not PAGE_NUMBER.fullmatch(page):
+            raise Http404("Nomor halaman tidak dikenal.")
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         self.subject = self.get_subject()
         return self.filter_stories(Article.objects.latest_published().for_lists())
 
+    def get_title(self):
+        return str(self.subject)
+
+    def get_feed_url(self):
+        return None
+
+    def link_params(self):
+        """Query parameters, other than the page, that every link to this list keeps."""
+        return {}
+
+    def page_url(self, number):
+        params = self.link_params() | ({self.page_kwarg: number} if number > 1 else {})
+        return f"{self.request.path}?{urlencode(params)}" if params else self.request.path
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, heading=self.heading, **kwargs)
+        context = super().get_context_data(
+            subject=self.subject,
+            heading=self.heading,
+            title=self.get_title(),
+            feed_url=self.get_feed_url(),
+            **kwargs,
+        )
+        context["description"] = self.description.format(
+            title=context["title"], site=settings.SITE_NAME
+        )
+        page = context["page_obj"]
+        if page is not None:
+            context["canonical_url"] = self.request.build_absolute_uri(self.page_url(page.number))
+            if page.has_previous():
+                context["previous_page_url"] = self.page_url(page.previous_page_number())
+            if page.has_next():
+                context["next_page_url"] = self.page_url(page.next_page_number())
+        return context
+
+
+class SectionView(StoryListView):
+    """A kanal: its own Terkini, newest first."""
+
+    heading = "Kanal"
+    template_name = "articles/section.html"
+    description = "Berita kanal {title} terbaru dari {site}."
+
+    def get_subject(self):
+        return get_object_or_404(Section, slug=self.kwargs["slug"])
+
+    def filter_stories(self, stories):
+        return stories.filter(section=self.subject)
+
+    def get_feed_url(self):
+        return reverse("articles:section_feed", args=[self.subject.slug])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section_slug=self.subject.slug, **kwargs)
 
 
 class TagView(StoryListView):
     heading = "Tag"
+    description = "Berita bertag {title} dari {site}, terbaru lebih dulu."
 
     def get_subject(self):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -97,12 +182,108 @@ class TagView(StoryListView):
     def filter_stories(self, stories):
         return stories.filter(tags=self.subject)
 
+    def get_feed_url(self):
+        return reverse("articles:tag_feed", args=[self.subject.slug])
+
 
 class EditorView(StoryListView):
     heading = "Editor"
+    description = "Berita yang disunting {title} di {site}, terbaru lebih dulu."
 
     def get_subject(self):
         return get_object_or_404(Editor, slug=self.kwargs["slug"])
 
     def filter_stories(self, stories):
         return stories.filter(editor=self.subject)
+
+
+class SourceView(StoryListView):
+    heading = "Sumber"
+    description = "Berita {site} yang bersumber dari {title}, terbaru lebih dulu."
+
+    def get_subject(self):
+        return get_object_or_404(Source, slug=self.kwargs["slug"])
+
+    def filter_stories(self, stories):
+        return stories.filter(sources=self.subject)
+
+
+class IndeksView(StoryListView):
+    """Every story published on one day (the site's clock), with the days around it."""
+
+    heading = "Indeks"
+    template_name = "articles/indeks.html"
+    description = "Semua berita {site} yang terbit pada {title}."
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        if "tanggal" in request.GET:
+            return self.redirect_to_chosen_day(request.GET["tanggal"])
+        return super().get(request, *args, **kwargs)
+
+    def redirect_to_chosen_day(self, chosen):
+        """The date picker's `?tanggal=YYYY-MM-DD` goes to that day's stable URL."""
+        try:
+            day = date.fromisoformat(chosen)
+        except ValueError:
+            raise Http404("Tanggal tidak dikenal.") from None
+        return redirect(indeks_url(day))
+
+    def get_subject(self):
+        today = timezone.localdate()
+        if "year" not in self.kwargs:
+            return today
+        try:
+            day = date(*(int(self.kwargs[part]) for part in ("year", "month", "day")))
+        except ValueError:
+            raise Http404("Tanggal tidak dikenal.") from None
+        if day > today:
+            raise Http404("Tanggal ini belum tiba.")
+        return day
+
+    def filter_stories(self, stories):
+        start = timezone.make_aware(datetime.combine(self.subject, time.min))
+        return stories.filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
+
+    def get_title(self):
+        return date_format(self.subject, "j F Y")
+
+    def get_context_data(self, **kwargs):
+        day = self.subject
+        next_day = day + timedelta(days=1)
+        return super().get_context_data(
+            day=day,
+            previous_url=indeks_url(day - timedelta(days=1)),
+            next_url=indeks_url(next_day) if next_day <= timezone.localdate() else None,
+            **kwargs,
+        )
+
+
+def indeks_url(day):
+    return reverse("articles:indeks_day", args=[day.year, f"{day.month:02}", f"{day.day:02}"])
+
+
+class SearchView(StoryListView):
+    """Full-text search; an empty or unusable query gets the form, not an error."""
+
+    heading = "Pencarian"
+    template_name = "articles/search.html"
+    description = "Hasil pencarian {title} di {site}."
+
+    def get_subject(self):
+        return search.clean_query(self.request.GET.get("q", ""))
+
+    def filter_stories(self, stories):
+        return stories.search(self.subject)
+
+    def link_params(self):
+        return {"q": self.subject} if self.subject else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.subject, **kwargs)
+
+
+def server_error(request):
+    """The 500 page, rendered without the database: it may be why we are here."""
+    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponseServerError(html)

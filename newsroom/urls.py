@@ -7,6 +7,8 @@ admin.site.site_header = f"Redaksi {settings.SITE_NAME}"
 admin.site.site_title = f"Redaksi {settings.SITE_NAME}"
 admin.site.index_title = "Meja redaksi"
 
+handler500 = "articles.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("articles.urls")),

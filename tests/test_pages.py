@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -185,6 +186,8 @@ def article_with(count):
 
 
 def count_queries(client, url):
+    """Queries of one request with a cold cache, so that requests compare alike."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **READER)
     assert response.status_code == 200
@@ -212,16 +215,19 @@ def test_page_query_count_does_not_grow_with_tags_sources_and_links(client, page
 def test_article_page_query_budget(client, django_assert_num_queries):
     article = article_with(5)
     DailyViews.objects.create(article=article, day=timezone.localdate(), views=1)
-    with django_assert_num_queries(7):
-        # 1 story with photo and editor, 2 sources, 3 tags, 4 related links with targets,
-        # 5 Terkini, 6 Terpopuler, 7 the view's upsert.
+    with django_assert_num_queries(8):
+        # 1 story with photo, editor and section, 2 sources, 3 tags, 4 related links with
+        # targets, 5 Terkini, 6 Terpopuler, 7 the navigation's sections (then cached),
+        # 8 the view's upsert.
         client.get(article.get_absolute_url(), **READER)
 
 
 def test_home_page_query_budget(client, django_assert_num_queries):
     article_with(5)
-    with django_assert_num_queries(3):
-        # 1 Terkini (its first story is the lead), 2 Terpopuler, 3 its fallback to the latest.
+    with django_assert_num_queries(4):
+        # 1 Terkini (its first story is the lead), 2 Terpopuler, 3 its fallback to the latest,
+        # 4 the sections, for the kanal blocks and the navigation (then cached); with no
+        # sections there are no kanal blocks to fetch.
         client.get("/")
 
 

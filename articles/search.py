@@ -1,0 +1,99 @@
+"""Full-text search over headline and body, on PostgreSQL and (simpler) on SQLite.
+
+PostgreSQL has no Indonesian stemmer, so the `simple` configuration is used: it
+lowercases and keeps every word whole, which suits Indonesian, whose affixes
+(me-, -kan, -nya) a wrong-language stemmer would mangle. `unaccent` is not used:
+Indonesian news text carries almost no diacritics, and the extension would need a
+superuser migration. The headline weighs more than the body (A over B), an exact
+headline match always comes first, and `ts_headline` marks the matched words.
+
+Marked text comes back with START/STOP around each match; `highlight()` escapes
+the text and only then turns those two characters into `<mark>` tags.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Substr
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+MAX_QUERY_LENGTH = 100
+MAX_FALLBACK_WORDS = 8
+EXCERPT_LENGTH = 240
+START, STOP = "\x02", "\x03"
+CONFIG = "simple"
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_query(raw):
+    """The reader's query as we search it: printable, single-spaced, not too long."""
+    return " ".join(_UNPRINTABLE.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def matching(stories, query):
+    """`stories` that match `query` (already cleaned), best first, with marked text.
+
+    Each result carries `headline_marked` and `excerpt_marked` for `highlight()`.
+    """
+    if not query:
+        return stories.none()
+    exact_headline = Case(
+        When(headline__iexact=query, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    if connections[stories.db].vendor == "postgresql":
+        return _postgres_matching(stories, query, exact_headline)
+    return _simple_matching(stories, query, exact_headline)
+
+
+def _postgres_matching(stories, query, exact_headline):
+    search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+    vector = SearchVector("headline", weight="A", config=CONFIG) + SearchVector(
+        "body", weight="B", config=CONFIG
+    )
+    marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
+    return (
+        stories.annotate(search_vector=vector)
+        .filter(search_vector=search_query)
+        .annotate(
+            exact_headline=exact_headline,
+            rank=SearchRank(vector, search_query),
+            headline_marked=SearchHeadline("headline", search_query, highlight_all=True, **marks),
+            excerpt_marked=SearchHeadline(
+                "body", search_query, max_words=35, min_words=15, **marks
+            ),
+        )
+        .order_by("-exact_headline", "-rank", "-published_at", "-pk")
+    )
+
+
+def _simple_matching(stories, query, exact_headline):
+    """Every word in the headline or the body; exact and headline matches first."""
+    words = query.split()[:MAX_FALLBACK_WORDS]
+    every_word = Q()
+    in_headline = Q()
+    for word in words:
+        every_word &= Q(headline__icontains=word) | Q(body__icontains=word)
+        in_headline &= Q(headline__icontains=word)
+    return (
+        stories.filter(every_word)
+        .annotate(
+            exact_headline=exact_headline,
+            headline_hit=Case(
+                When(in_headline, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+            headline_marked=F("headline"),
+            excerpt_marked=Substr("body", 1, EXCERPT_LENGTH),
+        )
+        .order_by("-exact_headline", "-headline_hit", "-published_at", "-pk")
+    )
+
+
+def highlight(marked):
+    """Escaped text with START...STOP turned into <mark>...</mark>."""
+    html = escape(marked).replace(START, "<mark>").replace(STOP, "</mark>")
+    if html.count("<mark>") != html.count("</mark>"):
+        html = html.replace("<mark>", "").replace("</mark>", "")
+    return mark_safe(html)

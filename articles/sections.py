@@ -1,0 +1,52 @@
+"""The kanal in the site navigation and the kanal blocks of the home page."""
+
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from .models import Article, Section
+
+NAVIGATION_CACHE_KEY = "navigation-sections"
+# Every page shows the navigation; one query per few minutes is enough for a list
+# editors rarely change. A renamed or new kanal shows within this many seconds.
+NAVIGATION_CACHE_SECONDS = 300
+STORIES_PER_BLOCK = 4
+
+
+def navigation_sections():
+    """Sections in navigation order, from the cache or in one query."""
+    return cache.get_or_set(
+        NAVIGATION_CACHE_KEY,
+        lambda: list(Section.objects.only("name", "slug", "position")),
+        NAVIGATION_CACHE_SECONDS,
+    )
+
+
+def section_blocks(per_section=STORIES_PER_BLOCK):
+    """[(section, its latest stories)] in navigation order, all sections in one query."""
+    sections = navigation_sections()
+    if not sections:
+        return []
+    ranked = (
+        Article.objects.latest_published()
+        .for_lists()
+        .filter(section__isnull=False)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(place__lte=per_section)
+    )
+    stories_by_section = defaultdict(list)
+    for story in ranked:
+        stories_by_section[story.section_id].append(story)
+    return [
+        (section, stories_by_section[section.pk])
+        for section in sections
+        if stories_by_section[section.pk]
+    ]

@@ -1,0 +1,58 @@
+"""sitemap.xml (Django's sitemaps framework) and the Google News sitemap."""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, Section
+
+# Google News reads stories of the last two days, at most 1,000 per sitemap.
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return Article.objects.latest_published().only(
+            "slug", "published_at", "content_updated_at"
+        )
+
+    def lastmod(self, article):
+        return article.content_updated_at or article.published_at
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Section.objects.all()
+
+
+class PageSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return ["articles:home", "articles:indeks"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"berita": ArticleSitemap, "kanal": SectionSitemap, "halaman": PageSitemap}
+
+
+def news_sitemap(request):
+    """Stories of the last 48 hours, newest first, as Google News asks for them."""
+    stories = Article.objects.latest_published().filter(
+        published_at__gte=timezone.now() - NEWS_WINDOW
+    ).only("slug", "headline", "published_at", "time_zone")[:NEWS_LIMIT]
+    return render(
+        request, "sitemaps/news.xml", {"stories": stories}, content_type="application/xml"
+    )
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain")

@@ -1,0 +1,73 @@
+"""Template helpers for reader pages: times, photos, search marks, JSON-LD."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .. import renditions, search
+
+register = template.Library()
+
+# As django.utils.html.json_script does, so "</script>" in a headline stays text.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+RELATIVE_UNITS = ((60 * 60 * 24, "hari"), (60 * 60, "jam"), (60, "menit"))
+RELATIVE_LIMIT_SECONDS = 7 * 24 * 60 * 60
+
+
+def relative_time(moment, now=None):
+    """`baru saja`, `5 menit yang lalu`, `3 jam yang lalu`, `2 hari yang lalu`; None past a week."""
+    seconds = ((now or timezone.now()) - moment).total_seconds()
+    if seconds >= RELATIVE_LIMIT_SECONDS:
+        return None
+    for unit_seconds, unit in RELATIVE_UNITS:
+        if seconds >= unit_seconds:
+            return f"{int(seconds // unit_seconds)} {unit} yang lalu"
+    return "baru saja"
+
+
+@register.simple_tag
+def story_time(story, css_class="story-time"):
+    """<time> with the relative time shown and the exact one for machines and on hover."""
+    return format_html(
+        '<time class="{}" datetime="{}" title="{}">{}</time>',
+        css_class,
+        story.published_at.isoformat(),
+        story.date_line,
+        relative_time(story.published_at) or story.date_line,
+    )
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(photo, use, sizes, *, eager=False, css_class=""):
+    """A photo's rendition as <picture>: WebP first, JPEG fallback, sized to avoid shifts."""
+    return {
+        "set": renditions.rendition_set(photo, use),
+        "alt": photo.caption if photo else "",
+        "sizes": sizes,
+        "eager": eager,
+        "css_class": css_class,
+    }
+
+
+@register.filter
+def join_srcset(made):
+    """`url 320w, url 640w` for <img srcset> or <source srcset>."""
+    return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in made)
+
+
+@register.filter
+def highlight(marked):
+    return search.highlight(marked)
+
+
+@register.filter
+def ld_json(data):
+    """`data` as JSON safe to put inside <script type="application/ld+json">."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
