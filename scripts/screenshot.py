@@ -15,6 +15,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 WIDTHS = {"phone": 390, "desktop": 1280}
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.body.scrollHeight; y += 600) {
+    window.scrollTo(0, y);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}"""
 
 
 def main():
@@ -30,6 +36,10 @@ def main():
             for device, width in WIDTHS.items():
                 page = browser.new_page(viewport={"width": width, "height": 900})
                 page.goto(url)
+                # Scroll through once so lazily loaded photos are in the picture.
+                page.evaluate(SCROLL_THROUGH)
+                page.wait_for_load_state("networkidle")
+                page.evaluate("window.scrollTo(0, 0)")
                 path = args.out / f"{name}-{device}.png"
                 page.screenshot(path=path, full_page=True)
                 page.close()

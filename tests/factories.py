@@ -2,10 +2,13 @@
 
 import itertools
 from datetime import timedelta
+from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
-from articles.models import Article, Editor, Photo, RelatedLink, Source
+from articles.models import Article, Editor, Photo, RelatedLink, Section, Source
 
 _numbers = itertools.count(1)
 
@@ -18,6 +21,30 @@ def make_editor(**fields):
 def make_source(**fields):
     fields.setdefault("name", f"Sumber {next(_numbers)}")
     return Source.objects.create(**fields)
+
+
+def make_section(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Kanal {number}")
+    fields.setdefault("slug", f"kanal-{number}")
+    return Section.objects.create(**fields)
+
+
+def make_photo(*, width=1600, height=1000, orientation=None, image_format="JPEG", **fields):
+    """A photo with a real image file; `orientation` sets its EXIF Orientation tag."""
+    fields.setdefault("caption", f"Foto {next(_numbers)}")
+    fields.setdefault("credit", "Dok. Redaksi")
+    image = Image.new("RGB", (width, height), (30, 80, 140))
+    image.paste((250, 250, 250), (0, 0, width // 4, height // 4))  # marks the top-left corner
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    buffer = BytesIO()
+    image.save(buffer, image_format, exif=exif)
+    photo = Photo(**fields)
+    photo.image.save(f"asli.{image_format.lower()}", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return photo
 
 
 def make_article(*, tags=(), sources=(), **fields):
