@@ -44,11 +44,15 @@ def story_time(story, css_class="story-time"):
 
 
 @register.inclusion_tag("includes/picture.html")
-def picture(photo, use, sizes, *, eager=False, css_class=""):
-    """A photo's rendition as <picture>: WebP first, JPEG fallback, sized to avoid shifts."""
+def picture(photo, use, sizes, *, eager=False, decorative=False, css_class=""):
+    """A photo's rendition as <picture>: WebP first, JPEG fallback, sized to avoid shifts.
+
+    The caption is the alt text, except where the picture only repeats a link that
+    follows (`decorative`): screen readers then skip it.
+    """
     return {
         "set": renditions.rendition_set(photo, use),
-        "alt": photo.caption if photo else "",
+        "alt": "" if decorative or photo is None else photo.caption,
         "sizes": sizes,
         "eager": eager,
         "css_class": css_class,

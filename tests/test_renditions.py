@@ -1,0 +1,91 @@
+"""Photo renditions: made once, stored, upright, WebP and JPEG, sized in the HTML."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image
+
+from articles import renditions
+from articles.models import Photo
+from tests.factories import make_article, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
+    photo = make_photo(width=1600, height=1000)
+    large = renditions.rendition_set(photo, "large")
+    assert [(r.width, r.height) for r in large.jpeg] == [(480, 300), (800, 500), (1200, 750)]
+    assert [r.name.rsplit(".", 1)[1] for r in large.webp] == ["webp"] * 3
+    for rendition in large.webp + large.jpeg:
+        with default_storage.open(rendition.name) as stored, Image.open(stored) as image:
+            assert image.size == (rendition.width, rendition.height)
+            assert image.format == {"image/webp": "WEBP", "image/jpeg": "JPEG"}[rendition.mime_type]
+
+    saves = []
+    monkeypatch.setattr(renditions, "_save", lambda *args: saves.append(args))
+    assert renditions.rendition_set(photo, "large") == large  # remembered
+    cache.clear()
+    assert renditions.rendition_set(photo, "large") == large  # found on disk, not made again
+    assert saves == []
+
+
+def test_small_renditions_are_cropped_to_cards_and_never_upscaled():
+    small = renditions.rendition_set(make_photo(width=400, height=400), "small")
+    assert [(r.width, r.height) for r in small.jpeg] == [(160, 107), (320, 213)]
+    tiny = renditions.rendition_set(make_photo(width=100, height=50), "large")
+    assert [(r.width, r.height) for r in tiny.jpeg] == [(100, 50)]
+
+
+def test_exif_orientation_is_applied():
+    """A phone photo stored sideways (Orientation 6, rotate 90° clockwise) comes out upright."""
+    photo = make_photo(width=1600, height=1000, orientation=6)
+    large = renditions.rendition_set(photo, "large").largest
+    assert (large.width, large.height) == (800, 1280)  # upright 1000x1600, never upscaled
+    with default_storage.open(large.name) as stored, Image.open(stored) as image:
+        assert image.width < image.height
+        top_right = image.convert("RGB").getpixel((image.width - 5, 5))
+    assert min(top_right) > 200  # the original's top-left mark is now at the top right
+
+
+def test_unreadable_or_missing_image_shows_no_picture(client):
+    broken = Photo(caption="Rusak")
+    broken.image.save("rusak.jpg", ContentFile(b"bukan gambar"))
+    assert renditions.rendition_set(broken, "large") is None
+    article = make_article(photo=broken)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and "<picture" not in response.content.decode()
+
+
+def picture_tags(html):
+    return re.findall(r"<picture.*?</picture>", html, re.S)
+
+
+def test_article_photo_is_a_sized_eager_picture_with_webp_first(client):
+    article = make_article(photo=make_photo(width=1600, height=1000, caption="Warga menonton"))
+    html = client.get(article.get_absolute_url()).content.decode()
+    [picture] = [tag for tag in picture_tags(html) if "Warga menonton" in tag]
+    source, img = picture.index('<source type="image/webp"'), picture.index("<img")
+    assert source < img
+    assert re.search(r'srcset="/media/renditions/\S+-480\.webp 480w, \S+-800\.webp 800w, \S+-1200\.webp 1200w"', picture)
+    assert 'width="1200" height="750" alt="Warga menonton" fetchpriority="high"' in picture
+    assert 'loading="lazy"' not in picture
+
+
+def test_list_photos_are_lazy_and_stories_without_photos_have_no_empty_frame(client):
+    now = timezone.now()
+    with_photo = make_article(tags=["Persib"], photo=make_photo(width=800, height=600), published_at=now)
+    without = make_article(tags=["Persib"], photo=None, published_at=now - timedelta(hours=1))
+    caption_only = make_article(tags=["Persib"], published_at=now - timedelta(hours=2))  # no file yet
+    html = client.get("/tag/persib/").content.decode()
+    cards = re.findall(r'<li class="story-card">.*?</li>', html, re.S)
+    card = {story.headline: next(c for c in cards if story.headline in c) for story in (with_photo, without, caption_only)}
+    assert 'loading="lazy"' in card[with_photo.headline]
+    assert 'width="480" height="320"' in card[with_photo.headline]
+    assert "<picture" not in card[without.headline] and "<img" not in card[without.headline]
+    assert "<picture" not in card[caption_only.headline]

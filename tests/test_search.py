@@ -1,0 +1,84 @@
+"""Full-text search: PostgreSQL's ranking and marks, the SQLite fallback, escaping."""
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import START, STOP, clean_query, highlight
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search (DATABASE_URL=postgres://...)"
+)
+
+
+def found(query):
+    return [story.headline for story in Article.objects.published().search(query)]
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_exact_headline_match_ranks_first_on_postgresql():
+    words = "Harga cabai di Pasar Cikurubuk naik"
+    make_article(headline="Cabai dan bawang", body=" ".join([words] * 30), published_at=timezone.now())
+    make_article(headline=f"{words} lagi hari ini", body="Isi.")
+    exact = make_article(headline=words, body="Isi lain.", published_at=timezone.now() - timezone.timedelta(days=30))
+    assert found(words.lower())[0] == exact.headline
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_headline_outranks_body_and_marks_the_matched_words():
+    make_article(headline="Rapat di balai kota", body="Wali kota membahas banjir Garut.")
+    make_article(headline="Banjir Garut meluas", body="Air naik semalam <b>deras</b>.")
+    results = list(Article.objects.published().search("banjir garut"))
+    assert [story.headline for story in results] == ["Banjir Garut meluas", "Rapat di balai kota"]
+    assert str(highlight(results[0].headline_marked)) == "<mark>Banjir</mark> <mark>Garut</mark> meluas"
+    assert "<mark>banjir</mark> <mark>Garut</mark>" in str(highlight(results[1].excerpt_marked))
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_postgresql_search_is_case_insensitive_and_understands_quotes_and_minus():
+    make_article(headline="Persib menang di Bandung")
+    make_article(headline="Persib kalah di Jakarta")
+    assert found("PERSIB -jakarta") == ["Persib menang di Bandung"]
+    assert found('"menang di bandung"') == ["Persib menang di Bandung"]
+
+
+def test_every_word_must_match_somewhere_and_headline_hits_come_first():
+    body_hit = make_article(headline="Kabar kota", body="Persib bermain di Bandung.", published_at=timezone.now())
+    headline_hit = make_article(
+        headline="Persib di Bandung", published_at=timezone.now() - timezone.timedelta(days=1)
+    )
+    make_article(headline="Persib saja", body="Tanpa kota itu.")
+    assert found("persib bandung") == [headline_hit.headline, body_hit.headline]
+
+
+def test_the_page_marks_matches_but_escapes_what_editors_wrote(client):
+    make_article(headline="Banjir <script>alert(1)</script> di Garut", body="Banjir <i>besar</i> & meluas.")
+    html = client.get("/cari/", {"q": "banjir"}).content.decode()
+    assert "<script>alert(1)" not in html and "<i>besar</i>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    if connection.vendor == "postgresql":
+        assert "<mark>Banjir</mark> &lt;script&gt;" in html
+
+
+def test_highlight_escapes_first_and_drops_unbalanced_marks():
+    assert highlight(f"a {START}<b>{STOP} & c") == "a <mark>&lt;b&gt;</mark> &amp; c"
+    assert highlight(f"{START}tanpa penutup") == "tanpa penutup"
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [(None, ""), ("  banjir \t garut\n", "banjir garut"), ("a\x00b", "a b"), ("x" * 500, "x" * 100)],
+)
+def test_clean_query(raw, cleaned):
+    assert clean_query(raw) == cleaned
+
+
+def test_empty_query_finds_nothing():
+    make_article()
+    assert found("") == []
