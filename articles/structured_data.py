@@ -32,10 +32,14 @@ def description(article):
 
 
 def news_article(article, request):
-    """A schema.org NewsArticle with what Google News checks, times with their offsets."""
+    """A schema.org NewsArticle with what Google News checks, times with their offsets.
+
+    A draft seen in preview has no publication time yet, so no dates either.
+    """
     url = request.build_absolute_uri(article.get_absolute_url())
     zone = ZONES[article.time_zone]
-    modified = article.content_updated_at or article.published_at
+    published = article.published_at
+    modified = article.content_updated_at or published
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -43,8 +47,8 @@ def news_article(article, request):
         "url": url,
         "headline": article.headline,
         "description": description(article),
-        "datePublished": article.published_at.astimezone(zone).isoformat(),
-        "dateModified": modified.astimezone(zone).isoformat(),
+        "datePublished": published.astimezone(zone).isoformat() if published else None,
+        "dateModified": modified.astimezone(zone).isoformat() if modified else None,
         "image": [{"@type": "ImageObject", **share_image(article, request)}],
         "author": publisher(request),
         "publisher": publisher(request),
@@ -62,7 +66,7 @@ def news_article(article, request):
         data["editor"] = editor
     if article.section:
         data["articleSection"] = article.section.name
-    return data
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def publisher(request):
