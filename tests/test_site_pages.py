@@ -178,7 +178,7 @@ def test_404_page_is_indonesian_in_the_site_design(client):
     assert html.count("<h1") == 1
 
 
-@override_settings(ROOT_URLCONF="tests.urls_failing")
+@override_settings(ROOT_URLCONF="tests.urls")
 def test_500_page_is_indonesian_and_needs_no_database(client, django_assert_num_queries):
     client.raise_request_exception = False
     with django_assert_num_queries(0):
