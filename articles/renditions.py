@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,20 @@ class Use:
     widths: tuple
     aspect: tuple | None = None  # (width, height) to crop to, or None to keep the photo's own
 
+    @property
+    def key(self):
+        """`160-320-480@3x2`: changes when the sizes do, so old cache entries go unused."""
+        crop = f"@{self.aspect[0]}x{self.aspect[1]}" if self.aspect else ""
+        return "-".join(map(str, self.widths)) + crop
+
 
 USES = {
     "small": Use(widths=(160, 320, 480), aspect=(3, 2)),  # story cards and section blocks
     "large": Use(widths=(480, 800, 1200)),  # the lead story and the article page
 }
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
+FORMAT_OF = {mime_type: pillow_format for pillow_format, mime_type in FORMATS.values()}
+SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 QUALITY = 80
 CACHE_SECONDS = 60 * 60 * 24 * 30
 
@@ -65,34 +73,42 @@ def rendition_set(photo, use_name):
     """The renditions of `photo` for a use, made on first request; None if there is no image."""
     if photo is None or not photo.image:
         return None
-    key = f"renditions:{photo.image.name}:{use_name}"
+    use = USES[use_name]
+    key = f"renditions:{photo.image.name}:{use.key}"
     made = cache.get(key)
     if made is None:
-        made = make_renditions(photo.image.name, USES[use_name])
+        made = make_renditions(photo.image.name, use)
         if made is not None:
             cache.set(key, made, CACHE_SECONDS)
     return made
 
 
 def make_renditions(original_name, use):
-    """Store the renditions of one original that are missing; None if it is unreadable."""
+    """Store the renditions of one original that are missing; None if it is unreadable.
+
+    Sizes come from the header and the EXIF orientation alone, so when every file
+    exists (say, after the cache was emptied) the photo is not decoded at all.
+    """
     try:
         with default_storage.open(original_name) as original, Image.open(original) as image:
-            upright = ImageOps.exif_transpose(image)
-            upright.load()
+            width, height = image.size
+            if image.getexif().get(ExifTags.Base.Orientation) in SIDEWAYS:
+                width, height = height, width
+            stem = PurePosixPath("renditions") / PurePosixPath(original_name).with_suffix("")
+            sizes = [_size(width, height, target, use.aspect) for target in _widths(use, width)]
+            made = {
+                suffix: tuple(
+                    Rendition(f"{stem}-{w}.{suffix}", w, h, mime_type) for w, h in sizes
+                )
+                for suffix, (_, mime_type) in FORMATS.items()
+            }
+            missing = [r for r in made["webp"] + made["jpg"] if not default_storage.exists(r.name)]
+            if missing:
+                _store(image, missing, use.aspect)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
         logger.warning("Foto %s tidak bisa dibaca; ditampilkan tanpa gambar.", original_name)
         return None
-    stem = PurePosixPath("renditions") / PurePosixPath(original_name).with_suffix("")
-    made = {"webp": [], "jpg": []}
-    for width in _widths(use, upright.width):
-        resized = _resize(upright, width, use.aspect)
-        for suffix, (pillow_format, mime_type) in FORMATS.items():
-            name = f"{stem}-{width}.{suffix}"
-            if not default_storage.exists(name):
-                _save(resized, name, pillow_format)
-            made[suffix].append(Rendition(name, resized.width, resized.height, mime_type))
-    return RenditionSet(webp=tuple(made["webp"]), jpeg=tuple(made["jpg"]))
+    return RenditionSet(webp=made["webp"], jpeg=made["jpg"])
 
 
 def _widths(use, original_width):
@@ -100,12 +116,27 @@ def _widths(use, original_width):
     return [w for w in use.widths if w <= original_width] or [original_width]
 
 
-def _resize(image, width, aspect):
+def _size(width, height, target_width, aspect):
     if aspect is None:
-        height = max(1, round(image.height * width / image.width))
-        return image.resize((width, height), Image.Resampling.LANCZOS)
-    height = round(width * aspect[1] / aspect[0])
-    return ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
+        return target_width, max(1, round(height * target_width / width))
+    return target_width, round(target_width * aspect[1] / aspect[0])
+
+
+def _store(image, missing, aspect):
+    """Decode the original once (JPEGs at a reduced scale when that suffices), upright."""
+    largest = max(missing, key=lambda rendition: rendition.width)
+    needed = (largest.width, largest.height)
+    if image.getexif().get(ExifTags.Base.Orientation) in SIDEWAYS:
+        needed = needed[::-1]
+    image.draft(None, needed)  # JPEG only: decode at the smallest scale still this big
+    upright = ImageOps.exif_transpose(image)
+    for rendition in missing:
+        size = (rendition.width, rendition.height)
+        if aspect is None:
+            resized = upright.resize(size, Image.Resampling.LANCZOS)
+        else:
+            resized = ImageOps.fit(upright, size, Image.Resampling.LANCZOS)
+        _save(resized, rendition.name, FORMAT_OF[rendition.mime_type])
 
 
 def _save(image, name, pillow_format):

@@ -2,11 +2,13 @@
 
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
 
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
+    """Once stored, a photo is not decoded again, even when the cache forgets it."""
     photo = make_photo(width=1600, height=1000)
     large = renditions.rendition_set(photo, "large")
     assert [(r.width, r.height) for r in large.jpeg] == [(480, 300), (800, 500), (1200, 750)]
@@ -27,12 +30,12 @@ def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
             assert image.size == (rendition.width, rendition.height)
             assert image.format == {"image/webp": "WEBP", "image/jpeg": "JPEG"}[rendition.mime_type]
 
-    saves = []
-    monkeypatch.setattr(renditions, "_save", lambda *args: saves.append(args))
+    decoded = []
+    monkeypatch.setattr(renditions, "_store", lambda *args: decoded.append(args))
     assert renditions.rendition_set(photo, "large") == large  # remembered
     cache.clear()
     assert renditions.rendition_set(photo, "large") == large  # found on disk, not made again
-    assert saves == []
+    assert decoded == []
 
 
 def test_small_renditions_are_cropped_to_cards_and_never_upscaled():
@@ -89,3 +92,30 @@ def test_list_photos_are_lazy_and_stories_without_photos_have_no_empty_frame(cli
     assert 'width="480" height="320"' in card[with_photo.headline]
     assert "<picture" not in card[without.headline] and "<img" not in card[without.headline]
     assert "<picture" not in card[caption_only.headline]
+
+
+def test_makerenditions_prepares_every_photo_and_reports_unreadable_ones(monkeypatch):
+    photos = [make_photo(width=600, height=400), make_photo(width=500, height=500)]
+    Photo.objects.create(caption="Belum ada berkas")
+    broken = Photo(caption="Rusak")
+    broken.image.save("rusak.jpg", ContentFile(b"bukan gambar"))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 foto tidak bisa dibaca"):
+        call_command("makerenditions", stdout=out, stderr=err)
+    assert out.getvalue() == "2 foto siap.\n"
+    assert err.getvalue() == f"{broken.image.name}: tidak bisa dibaca\n"
+    stored = sorted(name for name in _all_files("renditions") if name.endswith(".jpg"))
+    expected = sorted(
+        rendition.name
+        for photo in photos
+        for use in renditions.USES.values()
+        for rendition in renditions.make_renditions(photo.image.name, use).jpeg
+    )
+    assert set(expected) <= set(stored)
+
+
+def _all_files(directory):
+    folders, files = default_storage.listdir(directory)
+    yield from (f"{directory}/{name}" for name in files)
+    for folder in folders:
+        yield from _all_files(f"{directory}/{folder}")
