@@ -176,6 +176,7 @@ def test_404_page_is_indonesian_in_the_site_design(client):
     assert "Halaman tidak ditemukan" in html
     assert 'class="site-header"' in html and ">Nasional</a>" in html
     assert html.count("<h1") == 1
+    assert 'rel="canonical"' not in html and "og:url" not in html  # nothing to point crawlers at
 
 
 @override_settings(ROOT_URLCONF="tests.urls")

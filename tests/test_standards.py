@@ -148,14 +148,20 @@ def test_feed_query_budget(client, django_assert_num_queries):
         client.get(reverse("articles:feed"))
 
 
-def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(client):
+def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(client, django_assert_num_queries):
     story = make_article()
-    make_article(headline="Draf", status=Article.Status.DRAFT)
+    make_article(headline="Draf", status=Article.Status.DRAFT, published_at=timezone.now())
     make_section(slug="jabar")
-    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    with django_assert_num_queries(3):
+        # 1 how many stories (pages of the story sitemap), 2 their latest change,
+        # 3 how many sections; never every story.
+        response = client.get("/sitemap.xml")
+    index = ElementTree.fromstring(response.content)
     assert index.tag == f"{SITEMAP}sitemapindex"
     locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert locations == [f"http://testserver/sitemap-{name}.xml" for name in ("berita", "kanal", "halaman")]
+    lastmod = index.find(f"{SITEMAP}sitemap").findtext(f"{SITEMAP}lastmod")
+    assert datetime.fromisoformat(lastmod) == story.published_at  # not the later draft
     stories = ElementTree.fromstring(client.get("/sitemap-berita.xml").content)
     assert stories.tag == f"{SITEMAP}urlset"
     assert [url.findtext(f"{SITEMAP}loc") for url in stories] == [
