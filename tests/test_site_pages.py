@@ -58,7 +58,9 @@ def test_subject_pages_list_their_published_stories_newest_first(client):
 def test_section_page_is_in_the_navigation_and_marks_itself_current(client):
     jabar = make_section(name="Jabar", slug="jabar", position=2)
     make_section(name="Nasional", slug="nasional", position=1)
+    make_article(section=jabar)
     html = client.get(jabar.get_absolute_url()).content.decode()
+    assert "story-card__section" not in html  # no "JABAR" over every card on the Jabar page
     nav = html[html.index('aria-label="Navigasi utama"') :]
     assert nav.index(">Nasional<") < nav.index(">Jabar<")
     assert f'<a href="/kanal/jabar/" aria-current="page">Jabar</a>' in nav
