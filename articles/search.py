@@ -3,9 +3,10 @@
 PostgreSQL has no Indonesian stemmer, so the `simple` configuration is used: it
 lowercases and keeps every word whole, which suits Indonesian, whose affixes
 (me-, -kan, -nya) a wrong-language stemmer would mangle. `unaccent` is not used:
-Indonesian news text carries almost no diacritics, and the extension would need a
-superuser migration. The headline weighs more than the body (A over B), an exact
-headline match always comes first, and `ts_headline` marks the matched words.
+Indonesian news text carries almost no diacritics, so a database extension (and a
+migration to create it) would buy little. An exact headline match comes first, then stories whose
+headline alone matches the whole query, then the rest by rank (headline weighs A,
+body B); `ts_headline` marks the matched words. Both backends order alike.
 
 Marked text comes back with START/STOP around each match; `highlight()` escapes
 the text and only then turns those two characters into `<mark>` tags.
@@ -55,17 +56,24 @@ def _postgres_matching(stories, query, exact_headline):
     )
     marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
     return (
-        stories.annotate(search_vector=vector)
+        stories.annotate(
+            search_vector=vector, headline_vector=SearchVector("headline", config=CONFIG)
+        )
         .filter(search_vector=search_query)
         .annotate(
             exact_headline=exact_headline,
+            headline_hit=Case(
+                When(headline_vector=search_query, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
             rank=SearchRank(vector, search_query),
             headline_marked=SearchHeadline("headline", search_query, highlight_all=True, **marks),
             excerpt_marked=SearchHeadline(
                 "body", search_query, max_words=35, min_words=15, **marks
             ),
         )
-        .order_by("-exact_headline", "-rank", "-published_at", "-pk")
+        .order_by("-exact_headline", "-headline_hit", "-rank", "-published_at", "-pk")
     )
 
 

@@ -48,6 +48,12 @@ def test_postgresql_search_is_case_insensitive_and_understands_quotes_and_minus(
     assert found('"menang di bandung"') == ["Persib menang di Bandung"]
 
 
+def test_a_headline_with_every_word_beats_a_body_that_repeats_them():
+    make_article(headline="Persib kalah", body="Persib Bandung. " * 40, published_at=timezone.now())
+    in_headline = make_article(headline="Persib Bandung juara", published_at=timezone.now() - timezone.timedelta(days=3))
+    assert found("persib bandung")[0] == in_headline.headline
+
+
 def test_every_word_must_match_somewhere_and_headline_hits_come_first():
     body_hit = make_article(headline="Kabar kota", body="Persib bermain di Bandung.", published_at=timezone.now())
     headline_hit = make_article(
