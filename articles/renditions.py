@@ -97,9 +97,7 @@ def make_renditions(original_name, use):
             stem = PurePosixPath("renditions") / PurePosixPath(original_name).with_suffix("")
             sizes = [_size(width, height, target, use.aspect) for target in _widths(use, width)]
             made = {
-                suffix: tuple(
-                    Rendition(f"{stem}-{w}.{suffix}", w, h, mime_type) for w, h in sizes
-                )
+                suffix: tuple(Rendition(f"{stem}-{w}.{suffix}", w, h, mime_type) for w, h in sizes)
                 for suffix, (_, mime_type) in FORMATS.items()
             }
             missing = [r for r in made["webp"] + made["jpg"] if not default_storage.exists(r.name)]

@@ -18,9 +18,7 @@ NEWS_LIMIT = 1000
 
 class ArticleSitemap(Sitemap):
     def items(self):
-        return Article.objects.latest_published().only(
-            "slug", "published_at", "content_updated_at"
-        )
+        return Article.objects.latest_published().only("slug", "published_at", "content_updated_at")
 
     def lastmod(self, article):
         return article.content_updated_at or article.published_at
@@ -54,9 +52,11 @@ SITEMAPS = {"berita": ArticleSitemap, "kanal": SectionSitemap, "halaman": PageSi
 
 def news_sitemap(request):
     """Stories of the last 48 hours, newest first, as Google News asks for them."""
-    stories = Article.objects.latest_published().filter(
-        published_at__gte=timezone.now() - NEWS_WINDOW
-    ).only("slug", "headline", "published_at", "time_zone")[:NEWS_LIMIT]
+    stories = (
+        Article.objects.latest_published()
+        .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        .only("slug", "headline", "published_at", "time_zone")[:NEWS_LIMIT]
+    )
     return render(
         request, "sitemaps/news.xml", {"stories": stories}, content_type="application/xml"
     )

@@ -82,7 +82,9 @@ def site(settings):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_page_type_reads_well_and_works_with_the_keyboard(browser, live_server, site, viewport):
+def test_every_page_type_reads_well_and_works_with_the_keyboard(
+    browser, live_server, site, viewport
+):
     device = "phone" if viewport is PHONE else "desktop"
     page = browser.new_page(viewport=viewport)
     for name, path in site.items():
@@ -115,9 +117,13 @@ def test_photos_come_as_webp_sized_and_the_lead_is_not_lazy(browser, live_server
     photo.evaluate("img => img.decode()")
     # 358 CSS pixels wide at 1x: the smallest rendition that fills it, in WebP
     assert photo.evaluate("img => img.currentSrc").endswith("-480.webp")
-    assert photo.get_attribute("loading") is None and photo.get_attribute("alt") == "Warga mengungsi"
+    assert (
+        photo.get_attribute("loading") is None and photo.get_attribute("alt") == "Warga mengungsi"
+    )
     box = photo.bounding_box()
     assert abs(box["width"] / box["height"] - 1.6) < 0.02  # the photo's own shape, reserved
-    broken = page.evaluate("[...document.images].filter(img => img.complete && !img.naturalWidth).length")
+    broken = page.evaluate(
+        "[...document.images].filter(img => img.complete && !img.naturalWidth).length"
+    )
     assert broken == 0
     page.close()

@@ -75,19 +75,29 @@ def test_article_photo_is_a_sized_eager_picture_with_webp_first(client):
     [picture] = [tag for tag in picture_tags(html) if "Warga menonton" in tag]
     source, img = picture.index('<source type="image/webp"'), picture.index("<img")
     assert source < img
-    assert re.search(r'srcset="/media/renditions/\S+-480\.webp 480w, \S+-800\.webp 800w, \S+-1200\.webp 1200w"', picture)
+    assert re.search(
+        r'srcset="/media/renditions/\S+-480\.webp 480w, \S+-800\.webp 800w, \S+-1200\.webp 1200w"',
+        picture,
+    )
     assert 'width="1200" height="750" alt="Warga menonton" fetchpriority="high"' in picture
     assert 'loading="lazy"' not in picture
 
 
 def test_list_photos_are_lazy_and_stories_without_photos_have_no_empty_frame(client):
     now = timezone.now()
-    with_photo = make_article(tags=["Persib"], photo=make_photo(width=800, height=600), published_at=now)
+    with_photo = make_article(
+        tags=["Persib"], photo=make_photo(width=800, height=600), published_at=now
+    )
     without = make_article(tags=["Persib"], photo=None, published_at=now - timedelta(hours=1))
-    caption_only = make_article(tags=["Persib"], published_at=now - timedelta(hours=2))  # no file yet
+    caption_only = make_article(
+        tags=["Persib"], published_at=now - timedelta(hours=2)
+    )  # no file yet
     html = client.get("/tag/persib/").content.decode()
     cards = re.findall(r'<li class="story-card">.*?</li>', html, re.S)
-    card = {story.headline: next(c for c in cards if story.headline in c) for story in (with_photo, without, caption_only)}
+    card = {
+        story.headline: next(c for c in cards if story.headline in c)
+        for story in (with_photo, without, caption_only)
+    }
     assert 'loading="lazy"' in card[with_photo.headline]
     assert 'width="480" height="320"' in card[with_photo.headline]
     assert "<picture" not in card[without.headline] and "<img" not in card[without.headline]

@@ -10,7 +10,8 @@ from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL full-text search (DATABASE_URL=postgres://...)"
+    connection.vendor != "postgresql",
+    reason="PostgreSQL full-text search (DATABASE_URL=postgres://...)",
 )
 
 
@@ -22,9 +23,13 @@ def found(query):
 @pytest.mark.postgres
 def test_exact_headline_match_ranks_first_on_postgresql():
     words = "Harga cabai di Pasar Cikurubuk naik"
-    make_article(headline="Cabai dan bawang", body=" ".join([words] * 30), published_at=timezone.now())
+    make_article(
+        headline="Cabai dan bawang", body=" ".join([words] * 30), published_at=timezone.now()
+    )
     make_article(headline=f"{words} lagi hari ini", body="Isi.")
-    exact = make_article(headline=words, body="Isi lain.", published_at=timezone.now() - timezone.timedelta(days=30))
+    exact = make_article(
+        headline=words, body="Isi lain.", published_at=timezone.now() - timezone.timedelta(days=30)
+    )
     assert found(words.lower())[0] == exact.headline
 
 
@@ -35,7 +40,10 @@ def test_headline_outranks_body_and_marks_the_matched_words():
     make_article(headline="Banjir Garut meluas", body="Air naik semalam <b>deras</b>.")
     results = list(Article.objects.published().search("banjir garut"))
     assert [story.headline for story in results] == ["Banjir Garut meluas", "Rapat di balai kota"]
-    assert str(highlight(results[0].headline_marked)) == "<mark>Banjir</mark> <mark>Garut</mark> meluas"
+    assert (
+        str(highlight(results[0].headline_marked))
+        == "<mark>Banjir</mark> <mark>Garut</mark> meluas"
+    )
     assert "<mark>banjir</mark> <mark>Garut</mark>" in str(highlight(results[1].excerpt_marked))
 
 
@@ -50,12 +58,16 @@ def test_postgresql_search_is_case_insensitive_and_understands_quotes_and_minus(
 
 def test_a_headline_with_every_word_beats_a_body_that_repeats_them():
     make_article(headline="Persib kalah", body="Persib Bandung. " * 40, published_at=timezone.now())
-    in_headline = make_article(headline="Persib Bandung juara", published_at=timezone.now() - timezone.timedelta(days=3))
+    in_headline = make_article(
+        headline="Persib Bandung juara", published_at=timezone.now() - timezone.timedelta(days=3)
+    )
     assert found("persib bandung")[0] == in_headline.headline
 
 
 def test_every_word_must_match_somewhere_and_headline_hits_come_first():
-    body_hit = make_article(headline="Kabar kota", body="Persib bermain di Bandung.", published_at=timezone.now())
+    body_hit = make_article(
+        headline="Kabar kota", body="Persib bermain di Bandung.", published_at=timezone.now()
+    )
     headline_hit = make_article(
         headline="Persib di Bandung", published_at=timezone.now() - timezone.timedelta(days=1)
     )
@@ -64,7 +76,9 @@ def test_every_word_must_match_somewhere_and_headline_hits_come_first():
 
 
 def test_the_page_marks_matches_but_escapes_what_editors_wrote(client):
-    make_article(headline="Banjir <script>alert(1)</script> di Garut", body="Banjir <i>besar</i> & meluas.")
+    make_article(
+        headline="Banjir <script>alert(1)</script> di Garut", body="Banjir <i>besar</i> & meluas."
+    )
     html = client.get("/cari/", {"q": "banjir"}).content.decode()
     assert "<script>alert(1)" not in html and "<i>besar</i>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -79,7 +93,12 @@ def test_highlight_escapes_first_and_drops_unbalanced_marks():
 
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
-    [(None, ""), ("  banjir \t garut\n", "banjir garut"), ("a\x00b", "a b"), ("x" * 500, "x" * 100)],
+    [
+        (None, ""),
+        ("  banjir \t garut\n", "banjir garut"),
+        ("a\x00b", "a b"),
+        ("x" * 500, "x" * 100),
+    ],
 )
 def test_clean_query(raw, cleaned):
     assert clean_query(raw) == cleaned

@@ -28,12 +28,19 @@ def headlines(response):
 
 def hidden_stories(headline="Rahasia", **fields):
     """One story in every state readers must not see, all sharing `fields`."""
-    return [make_article(headline=f"{headline} {n}", **fields, **state) for n, state in enumerate(HIDDEN)]
+    return [
+        make_article(headline=f"{headline} {n}", **fields, **state)
+        for n, state in enumerate(HIDDEN)
+    ]
 
 
 def subject_pages():
     """(url, fields that put a story on it) for every list page with a subject."""
-    section, editor, source = make_section(name="Olahraga", slug="olahraga"), make_editor(), make_source()
+    section, editor, source = (
+        make_section(name="Olahraga", slug="olahraga"),
+        make_editor(),
+        make_source(),
+    )
     return [
         (section.get_absolute_url(), {"section": section}),
         (reverse("articles:tag", args=["persib"]), {"tags": ["Persib"]}),
@@ -127,8 +134,13 @@ def test_indeks_of_today_has_no_next_day_and_future_days_are_404(client):
 
 
 def test_search_finds_headline_and_body_words_and_hides_unpublished(client):
-    in_headline = make_article(headline="Persib menang di Bandung", published_at=timezone.now() - timedelta(hours=3))
-    in_body = make_article(body="Warga Bandung menyambut Persib pulang.", published_at=timezone.now() - timedelta(hours=1))
+    in_headline = make_article(
+        headline="Persib menang di Bandung", published_at=timezone.now() - timedelta(hours=3)
+    )
+    in_body = make_article(
+        body="Warga Bandung menyambut Persib pulang.",
+        published_at=timezone.now() - timedelta(hours=1),
+    )
     make_article(headline="Persib kalah", body="Di Jakarta.")  # only one of the words
     hidden_stories(headline="Rahasia Persib Bandung")
     response = client.get("/cari/", {"q": "persib bandung"})
@@ -141,7 +153,20 @@ def test_search_finds_headline_and_body_words_and_hides_unpublished(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "a" * 5000, "\x00", "'\"<script>", "%", "_", "&|!():*", "-", "\\", "SELECT 1; --", "ünïcödé 漢字"],
+    [
+        "",
+        "   ",
+        "a" * 5000,
+        "\x00",
+        "'\"<script>",
+        "%",
+        "_",
+        "&|!():*",
+        "-",
+        "\\",
+        "SELECT 1; --",
+        "ünïcödé 漢字",
+    ],
 )
 def test_odd_search_queries_give_a_page_not_an_error(client, query):
     make_article(headline="Persib menang")
@@ -208,7 +233,9 @@ def test_relative_time(age, shown):
 
 
 def test_cards_show_relative_time_with_the_exact_time_on_hover(client):
-    story = make_article(tags=["Persib"], published_at=timezone.now() - timedelta(hours=3, minutes=5))
+    story = make_article(
+        tags=["Persib"], published_at=timezone.now() - timedelta(hours=3, minutes=5)
+    )
     old = make_article(tags=["Persib"], published_at=datetime(2022, 5, 14, 11, 45, tzinfo=UTC))
     html = client.get(reverse("articles:tag", args=["persib"])).content.decode()
     assert (
@@ -222,14 +249,19 @@ def test_cards_show_relative_time_with_the_exact_time_on_hover(client):
 def list_page_urls():
     section = make_section(name="Jabar", slug="jabar")
     editor, source = make_editor(), make_source()
-    return section, editor, source, {
-        "section": section.get_absolute_url(),
-        "tag": reverse("articles:tag", args=["persib"]),
-        "editor": editor.get_absolute_url(),
-        "source": source.get_absolute_url(),
-        "indeks": reverse("articles:indeks"),
-        "search": "/cari/?q=persib",
-    }
+    return (
+        section,
+        editor,
+        source,
+        {
+            "section": section.get_absolute_url(),
+            "tag": reverse("articles:tag", args=["persib"]),
+            "editor": editor.get_absolute_url(),
+            "source": source.get_absolute_url(),
+            "indeks": reverse("articles:indeks"),
+            "search": "/cari/?q=persib",
+        },
+    )
 
 
 # Per page type: the queries beyond the five every list page makes, which are

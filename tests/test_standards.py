@@ -46,14 +46,20 @@ def test_news_article_json_ld_carries_every_property(client):
     assert data["datePublished"] == "2022-05-14T19:45:00+08:00"  # the story's own WITA clock
     assert data["dateModified"] == "2022-05-14T21:45:00+08:00"
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
-    assert data["author"] == data["editor"] == {
-        "@type": "Person",
-        "name": article.editor.name,
-        "url": f"http://testserver{article.editor.get_absolute_url()}",
-    }
+    assert (
+        data["author"]
+        == data["editor"]
+        == {
+            "@type": "Person",
+            "name": article.editor.name,
+            "url": f"http://testserver{article.editor.get_absolute_url()}",
+        }
+    )
     [image] = data["image"]
     assert image["@type"] == "ImageObject" and (image["width"], image["height"]) == (1200, 675)
-    assert image["url"].startswith("http://testserver/media/renditions/") and image["url"].endswith("-1200.jpg")
+    assert image["url"].startswith("http://testserver/media/renditions/") and image["url"].endswith(
+        "-1200.jpg"
+    )
     publisher = data["publisher"]
     assert publisher["@type"] == "NewsMediaOrganization" and publisher["name"] == "Zona Priangan"
     assert publisher["logo"] == {
@@ -70,33 +76,43 @@ def test_json_ld_cannot_be_broken_out_of_by_a_headline(client):
     assert "<script>alert" not in html
     data = json_ld(html)
     assert data["headline"] == headline
-    assert data["image"][0]["url"] == "http://testserver/static/img/berita.png"  # no photo: the site's image
+    assert (
+        data["image"][0]["url"] == "http://testserver/static/img/berita.png"
+    )  # no photo: the site's image
     assert data["author"]["name"] == article.editor.name
 
 
 def test_article_has_open_graph_twitter_and_canonical_tags(client):
-    article = make_article(headline="Persib Juara", photo=make_photo(caption="Pemain merayakan gol"))
+    article = make_article(
+        headline="Persib Juara", photo=make_photo(caption="Pemain merayakan gol")
+    )
     html = client.get(f"{article.get_absolute_url()}?utm_source=x").content.decode()
     url = f"http://testserver{article.get_absolute_url()}"
     assert f'<link rel="canonical" href="{url}">' in html
     assert meta(html, "property", "og:url") == url
     assert meta(html, "property", "og:type") == "article"
-    assert meta(html, "property", "og:title") == meta(html, "name", "twitter:title") == "Persib Juara"
+    assert (
+        meta(html, "property", "og:title") == meta(html, "name", "twitter:title") == "Persib Juara"
+    )
     assert meta(html, "property", "og:description") == "Paragraf pertama."
     assert meta(html, "property", "og:image").endswith("-1200.jpg")
     assert meta(html, "property", "og:image:alt") == "Pemain merayakan gol"
     assert meta(html, "name", "twitter:card") == "summary_large_image"
     assert meta(html, "property", "og:locale") == "id_ID"
-    assert meta(html, "property", "article:published_time") == article.published_at.astimezone(
-        timezone.get_current_timezone()
-    ).isoformat()
+    assert (
+        meta(html, "property", "article:published_time")
+        == article.published_at.astimezone(timezone.get_current_timezone()).isoformat()
+    )
 
 
 @pytest.mark.parametrize("url", ["/", "/indeks/", "/cari/?q=x", "/tag/persib/", "/kanal/jabar/"])
 def test_every_page_has_one_canonical_link_and_open_graph(client, url):
     make_article(tags=["Persib"], section=make_section(slug="jabar"))
     html = client.get(url).content.decode()
-    assert len(re.findall(r'<link rel="canonical" href="http://testserver/[^"?]*(\?q=x)?">', html)) == 1
+    assert (
+        len(re.findall(r'<link rel="canonical" href="http://testserver/[^"?]*(\?q=x)?">', html))
+        == 1
+    )
     assert meta(html, "property", "og:title") and meta(html, "property", "og:image")
 
 
@@ -148,7 +164,9 @@ def test_feed_query_budget(client, django_assert_num_queries):
         client.get(reverse("articles:feed"))
 
 
-def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(client, django_assert_num_queries):
+def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(
+    client, django_assert_num_queries
+):
     story = make_article()
     make_article(headline="Draf", status=Article.Status.DRAFT, published_at=timezone.now())
     make_section(slug="jabar")
@@ -159,7 +177,9 @@ def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(client, dja
     index = ElementTree.fromstring(response.content)
     assert index.tag == f"{SITEMAP}sitemapindex"
     locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
-    assert locations == [f"http://testserver/sitemap-{name}.xml" for name in ("berita", "kanal", "halaman")]
+    assert locations == [
+        f"http://testserver/sitemap-{name}.xml" for name in ("berita", "kanal", "halaman")
+    ]
     lastmod = index.find(f"{SITEMAP}sitemap").findtext(f"{SITEMAP}lastmod")
     assert datetime.fromisoformat(lastmod) == story.published_at  # not the later draft
     stories = ElementTree.fromstring(client.get("/sitemap-berita.xml").content)
@@ -178,7 +198,9 @@ def test_sitemap_holds_at_most_50000_urls_per_page():
 
 def test_news_sitemap_lists_the_last_48_hours_with_publication_details(client):
     now = timezone.now()
-    recent = make_article(headline="Banjir & Longsor <Garut>", published_at=now - timedelta(hours=47))
+    recent = make_article(
+        headline="Banjir & Longsor <Garut>", published_at=now - timedelta(hours=47)
+    )
     make_article(published_at=now - timedelta(hours=49))
     make_article(published_at=now - timedelta(hours=1), status=Article.Status.DRAFT)
     make_article(published_at=now + timedelta(hours=1))
