@@ -34,12 +34,14 @@ LOW_CONTRAST = """() => {
   };
   const failures = [];
   for (const element of document.querySelectorAll("body *")) {
-    const text = [...element.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim();
+    const text = [...element.childNodes]
+      .filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim();
     const box = element.getBoundingClientRect();
     if (!text || box.width < 2 || box.height < 2) continue;
     const style = getComputedStyle(element);
     if (style.visibility === "hidden") continue;
-    const [l1, l2] = [luminance(rgb(style.color)), luminance(background(element))].sort((a, b) => b - a);
+    const [l1, l2] = [luminance(rgb(style.color)), luminance(background(element))]
+      .sort((a, b) => b - a);
     const ratio = (l1 + 0.05) / (l2 + 0.05);
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);

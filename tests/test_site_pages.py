@@ -70,7 +70,7 @@ def test_section_page_is_in_the_navigation_and_marks_itself_current(client):
     assert "story-card__section" not in html  # no "JABAR" over every card on the Jabar page
     nav = html[html.index('aria-label="Navigasi utama"') :]
     assert nav.index(">Nasional<") < nav.index(">Jabar<")
-    assert f'<a href="/kanal/jabar/" aria-current="page">Jabar</a>' in nav
+    assert '<a href="/kanal/jabar/" aria-current="page">Jabar</a>' in nav
     assert "Terkini di Jabar" in html
 
 
@@ -105,8 +105,11 @@ def test_indeks_lists_one_day_on_the_sites_clock_with_its_neighbours(client):
     day_start = datetime(2024, 5, 14, tzinfo=jakarta)
     inside = [
         make_article(headline="Tengah malam", published_at=day_start),
-        make_article(headline="Menjelang tengah malam", published_at=day_start + timedelta(hours=23, minutes=59)),
-    ]  # fmt: skip
+        make_article(
+            headline="Menjelang tengah malam",
+            published_at=day_start + timedelta(hours=23, minutes=59),
+        ),
+    ]
     make_article(headline="Hari sebelumnya", published_at=day_start - timedelta(seconds=1))
     make_article(headline="Hari berikutnya", published_at=day_start + timedelta(days=1))
     make_article(headline="Draf hari itu", published_at=day_start, status=Article.Status.DRAFT)
@@ -187,7 +190,8 @@ def test_search_keeps_its_query_in_page_links(client):
     [
         "/kanal/tidak-ada/", "/sumber/tidak-ada/", "/kanal/tidak-ada/rss/", "/tag/tidak-ada/rss/",
         "/indeks/2024/02/30/", "/indeks/2024/13/01/", "/indeks/0000/01/01/", "/indeks/24/1/1/",
-        "/indeks/?tanggal=kemarin", "/indeks/?tanggal=2024-02-30", "/berita/%00/", "/berita/..%2F..%2F/",
+        "/indeks/?tanggal=kemarin", "/indeks/?tanggal=2024-02-30",
+        "/berita/%00/", "/berita/..%2F..%2F/",
         "/sitemap-tidak-ada.xml", "/sitemap-berita.xml?p=abc", "/sitemap-berita.xml?p=99",
     ],
 )  # fmt: skip

@@ -35,9 +35,13 @@ def test_news_article_json_ld_carries_every_property(client):
     section = make_section(name="Internasional")
     published = datetime(2022, 5, 14, 18, 45, tzinfo=timezone.get_current_timezone())
     article = make_article(
-        headline="Kepala Pentagon Berbicara", section=section, tags=["Ukraina"],
-        photo=make_photo(width=1600, height=900), published_at=published, time_zone=StoryTimeZone.WITA,
-    )  # fmt: skip
+        headline="Kepala Pentagon Berbicara",
+        section=section,
+        tags=["Ukraina"],
+        photo=make_photo(width=1600, height=900),
+        published_at=published,
+        time_zone=StoryTimeZone.WITA,
+    )
     Article.objects.filter(pk=article.pk).update(content_updated_at=published + timedelta(hours=2))
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
     url = f"http://testserver{article.get_absolute_url()}"
@@ -63,8 +67,11 @@ def test_news_article_json_ld_carries_every_property(client):
     publisher = data["publisher"]
     assert publisher["@type"] == "NewsMediaOrganization" and publisher["name"] == "Zona Priangan"
     assert publisher["logo"] == {
-        "@type": "ImageObject", "url": "http://testserver/static/img/logo.png", "width": 600, "height": 60,
-    }  # fmt: skip
+        "@type": "ImageObject",
+        "url": "http://testserver/static/img/logo.png",
+        "width": 600,
+        "height": 60,
+    }
     assert data["articleSection"] == "Internasional" and data["keywords"] == ["Ukraina"]
     assert data["inLanguage"] == "id" and data["description"] == "Paragraf pertama."
 
@@ -221,10 +228,15 @@ def test_news_sitemap_lists_the_last_48_hours_with_publication_details(client):
 def test_news_sitemap_stops_at_1000_stories_newest_first(client, django_assert_num_queries):
     now = timezone.now()
     Article.objects.bulk_create(
-        Article(headline=f"Berita {n}", slug=f"berita-{n}", body="Isi.", status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(seconds=n + 1))
+        Article(
+            headline=f"Berita {n}",
+            slug=f"berita-{n}",
+            body="Isi.",
+            status=Article.Status.PUBLISHED,
+            published_at=now - timedelta(seconds=n + 1),
+        )
         for n in range(1001)
-    )  # fmt: skip
+    )
     with django_assert_num_queries(1):  # 1 the stories of the window, newest first
         response = client.get("/sitemap-news.xml")
     urls = ElementTree.fromstring(response.content).findall(f"{SITEMAP}url")

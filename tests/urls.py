@@ -4,7 +4,8 @@ from django.conf import settings
 from django.urls import path, re_path
 from django.views.static import serve
 
-from newsroom.urls import handler500, urlpatterns as project_urlpatterns  # noqa: F401
+from newsroom.urls import handler500  # noqa: F401
+from newsroom.urls import urlpatterns as project_urlpatterns
 
 
 def broken_view(request):
