@@ -21,6 +21,7 @@ from .popularity import is_countable, record_view, terkini, terpopuler
 from .sections import section_blocks
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+FIRST_INDEKS_DAY = date(1900, 1, 1)  # earlier dates are typos, and have no "day before" URL
 
 
 class ReaderListsMixin:
@@ -227,19 +228,16 @@ class IndeksView(StoryListView):
             day = date.fromisoformat(chosen)
         except ValueError:
             raise Http404("Tanggal tidak dikenal.") from None
-        return redirect(indeks_url(day))
+        return redirect(indeks_url(check_indeks_day(day)))
 
     def get_subject(self):
-        today = timezone.localdate()
         if "year" not in self.kwargs:
-            return today
+            return timezone.localdate()
         try:
             day = date(*(int(self.kwargs[part]) for part in ("year", "month", "day")))
         except ValueError:
             raise Http404("Tanggal tidak dikenal.") from None
-        if day > today:
-            raise Http404("Tanggal ini belum tiba.")
-        return day
+        return check_indeks_day(day)
 
     def filter_stories(self, stories):
         start = timezone.make_aware(datetime.combine(self.subject, time.min))
@@ -253,14 +251,23 @@ class IndeksView(StoryListView):
         next_day = day + timedelta(days=1)
         return super().get_context_data(
             day=day,
-            previous_url=indeks_url(day - timedelta(days=1)),
+            previous_url=indeks_url(day - timedelta(days=1)) if day > FIRST_INDEKS_DAY else None,
             next_url=indeks_url(next_day) if next_day <= timezone.localdate() else None,
             **kwargs,
         )
 
 
 def indeks_url(day):
-    return reverse("articles:indeks_day", args=[day.year, f"{day.month:02}", f"{day.day:02}"])
+    return reverse("articles:indeks_day", args=[f"{day:%Y}", f"{day:%m}", f"{day:%d}"])
+
+
+def check_indeks_day(day):
+    """`day` if the Indeks has it: not in the future, not before the first day."""
+    if day > timezone.localdate():
+        raise Http404("Tanggal ini belum tiba.")
+    if day < FIRST_INDEKS_DAY:
+        raise Http404("Indeks tidak mencakup tanggal ini.")
+    return day
 
 
 class SearchView(StoryListView):

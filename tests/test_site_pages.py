@@ -127,6 +127,11 @@ def test_indeks_date_picker_goes_to_the_days_stable_url(client):
     assert response.status_code == 302 and response["Location"] == "/indeks/2024/05/14/"
 
 
+def test_the_first_indeks_day_has_no_day_before(client):
+    html = client.get("/indeks/1900/01/01/").content.decode()
+    assert 'rel="prev"' not in html and 'href="/indeks/1900/01/02/" rel="next"' in html
+
+
 def test_indeks_of_today_has_no_next_day_and_future_days_are_404(client):
     story = make_article(published_at=timezone.now() - timedelta(minutes=1))
     response = client.get("/indeks/")
@@ -190,7 +195,8 @@ def test_search_keeps_its_query_in_page_links(client):
     [
         "/kanal/tidak-ada/", "/sumber/tidak-ada/", "/kanal/tidak-ada/rss/", "/tag/tidak-ada/rss/",
         "/indeks/2024/02/30/", "/indeks/2024/13/01/", "/indeks/0000/01/01/", "/indeks/24/1/1/",
-        "/indeks/?tanggal=kemarin", "/indeks/?tanggal=2024-02-30",
+        "/indeks/?tanggal=kemarin", "/indeks/?tanggal=2024-02-30", "/indeks/?tanggal=0001-01-01",
+        "/indeks/0001/01/01/", "/indeks/1899/12/31/", "/indeks/9999/12/31/",
         "/berita/%00/", "/berita/..%2F..%2F/",
         "/sitemap-tidak-ada.xml", "/sitemap-berita.xml?p=abc", "/sitemap-berita.xml?p=99",
     ],
