@@ -5,6 +5,7 @@ from markup alone; contrast, focus and keyboard use are checked in a real browse
 by test_public_site_journey.py.
 """
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -75,6 +76,8 @@ def check(html):
     assert all(field in parsed.labels_for for field in parsed.inputs), "every field has a label"
     assert all("alt" in img and "width" in img and "height" in img for img in parsed.images)
     assert 'class="skip-link" href="#konten"' in html and 'id="konten"' in html
+    assert not re.search(r'\b(src|srcset)="(https?:)?//', html), "no images or scripts from a CDN"
+    assert not re.search(r'<link rel="stylesheet" href="(https?:)?//', html)
 
 
 def page_urls():

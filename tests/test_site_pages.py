@@ -120,6 +120,7 @@ def test_indeks_lists_one_day_on_the_sites_clock_with_its_neighbours(client):
     assert 'href="/indeks/2024/05/15/" rel="next"' in html
     assert 'type="date" id="tanggal" name="tanggal" value="2024-05-14"' in html
     assert "14 Mei 2024" in html
+    assert '<a href="/indeks/" aria-current="page">Indeks</a>' in html
 
 
 def test_indeks_date_picker_goes_to_the_days_stable_url(client):
