@@ -2,9 +2,10 @@
 
 PostgreSQL has no Indonesian stemmer, so the `simple` configuration is used: it
 lowercases and keeps every word whole, which suits Indonesian, whose affixes
-(me-, -kan, -nya) a wrong-language stemmer would mangle. `unaccent` is not used:
-Indonesian news text carries almost no diacritics, so a database extension (and a
-migration to create it) would buy little. An exact headline match comes first, then stories whose
+(me-, -kan, -nya) a wrong-language stemmer would mangle. Text and query both go
+through `unaccent` (migration 0003), so "Sao Paulo" finds "São Paulo"; the
+highlighted text keeps its accents, and a word matched only without them is not
+marked. An exact headline match comes first, then stories whose
 headline alone matches the whole query, then the rest by rank (headline weighs A,
 body B); `ts_headline` marks the matched words. Both backends order alike.
 
@@ -14,6 +15,7 @@ the text and only then turns those two characters into `<mark>` tags.
 
 import re
 
+from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Case, F, IntegerField, Q, Value, When
@@ -50,15 +52,14 @@ def matching(stories, query):
 
 
 def _postgres_matching(stories, query, exact_headline):
-    search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-    vector = SearchVector("headline", weight="A", config=CONFIG) + SearchVector(
-        "body", weight="B", config=CONFIG
+    search_query = SearchQuery(Unaccent(Value(query)), config=CONFIG, search_type="websearch")
+    headline_vector = SearchVector(Unaccent("headline"), config=CONFIG)
+    vector = SearchVector(Unaccent("headline"), weight="A", config=CONFIG) + SearchVector(
+        Unaccent("body"), weight="B", config=CONFIG
     )
     marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
     return (
-        stories.annotate(
-            search_vector=vector, headline_vector=SearchVector("headline", config=CONFIG)
-        )
+        stories.annotate(search_vector=vector, headline_vector=headline_vector)
         .filter(search_vector=search_query)
         .annotate(
             exact_headline=exact_headline,

@@ -107,3 +107,12 @@ def test_clean_query(raw, cleaned):
 def test_empty_query_finds_nothing():
     make_article()
     assert found("") == []
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_accents_do_not_matter_on_postgresql():
+    make_article(headline="Timnas tiba di São Paulo", body="Café di dekat stadion penuh.")
+    assert found("sao paulo") == ["Timnas tiba di São Paulo"]
+    assert found("cafe") == ["Timnas tiba di São Paulo"]
+    assert found("São") == ["Timnas tiba di São Paulo"]
