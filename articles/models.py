@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from . import search, seedformat
+from .uploads import PhotoImageField
 
 
 class StoryTimeZone(models.TextChoices):
@@ -28,6 +30,12 @@ ZONES = {
     StoryTimeZone.WITA: ZoneInfo("Asia/Makassar"),
     StoryTimeZone.WIT: ZoneInfo("Asia/Jayapura"),
 }
+
+
+# Links readers may follow: web addresses only, never javascript:, data: or ftp:.
+web_url = URLValidator(
+    schemes=["http", "https"], message=_("Masukkan alamat web yang diawali http:// atau https://.")
+)
 
 
 def base_slug(text, max_length=200):
@@ -93,7 +101,7 @@ class Editor(NamedWithSlug):
 
 
 class Source(NamedWithSlug):
-    url = models.URLField(_("URL"), blank=True)
+    url = models.URLField(_("URL"), blank=True, validators=[web_url])
 
     class Meta(NamedWithSlug.Meta):
         verbose_name = _("sumber")
@@ -139,7 +147,7 @@ def photo_upload_path(instance, filename):
 
 
 class Photo(models.Model):
-    image = models.ImageField(
+    image = PhotoImageField(
         _("berkas foto"),
         upload_to=photo_upload_path,
         blank=True,
@@ -465,7 +473,10 @@ class RelatedLink(models.Model):
         help_text=_("Diisi otomatis dari berita tujuan bila kosong."),
     )
     url = models.URLField(
-        _("URL"), blank=True, help_text=_("Hanya untuk tautan ke luar, bila tidak ada berita tujuan.")
+        _("URL"),
+        blank=True,
+        validators=[web_url],
+        help_text=_("Hanya untuk tautan ke luar, bila tidak ada berita tujuan.")
     )
 
     class Meta:

@@ -71,3 +71,14 @@ def make_related_link(article, **fields):
     fields.setdefault("after_paragraph", 1)
     fields.setdefault("title", f"Berita terkait {next(_numbers)}")
     return RelatedLink.objects.create(article=article, **fields)
+
+
+def image_bytes(image_format="JPEG", size=(40, 30), *, exif=None, **options):
+    """A real encoded picture (left half red, right half blue), optionally with EXIF."""
+    image = Image.new("RGB", size, "blue")
+    image.paste("red", (0, 0, size[0] // 2, size[1]))
+    output = BytesIO()
+    if exif is not None:
+        options["exif"] = exif.tobytes()
+    image.save(output, image_format, **options)
+    return output.getvalue()
