@@ -34,7 +34,9 @@ ZONES = {
 
 # Links readers may follow: web addresses only, never javascript:, data: or ftp:.
 web_url = URLValidator(
-    schemes=["http", "https"], message=_("Masukkan alamat web yang diawali http:// atau https://.")
+    schemes=["http", "https"],
+    message=_("Masukkan alamat web yang diawali http:// atau https://."),
+    code="not_web_url",
 )
 
 
