@@ -5,6 +5,9 @@ import tempfile
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Browser tests talk plain HTTP to the live server; production's HTTPS settings are
+# checked in tests/test_security.py by loading the real settings.
+os.environ.setdefault("HTTPS", "0")
 
 from newsroom.settings import *  # noqa: E402,F403
 
