@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
-from tests.browser import DESKTOP, browser, requires_chromium, screenshot  # noqa: F401
+from tests.browser import DESKTOP, requires_chromium, screenshot
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def collect_csp_violations(page):
     return violations
 
 
-def test_reader_pages_and_the_admin_work_under_the_policy(browser, live_server, django_user_model):  # noqa: F811
+def test_reader_pages_and_the_admin_work_under_the_policy(browser, live_server, django_user_model):
     call_command("loadseeds", stdout=StringIO())
     article = Article.objects.get()
     article.tags.add("Ukraina")
