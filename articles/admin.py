@@ -32,6 +32,7 @@ from .models import (
     Source,
 )
 from .tagging import merge_tags
+from .uploads import PhotoUploadField
 from .views import ArticlePreviewView
 
 # Links typed without a scheme become https:// (Django 6.0's default).
@@ -61,7 +62,7 @@ class ArticleAdminForm(forms.ModelForm):
     """The story form: the lead photo edited in place, and a guard against lost edits."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    photo_image = forms.ImageField(label=_("Unggah foto"), required=False)
+    photo_image = PhotoUploadField(label=_("Unggah foto"), required=False)
     photo_caption = forms.CharField(
         label=_("Keterangan foto"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

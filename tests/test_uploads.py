@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
+from articles.admin import ArticleAdminForm
 from articles.models import Photo
 from tests.factories import image_bytes
 
@@ -164,6 +165,16 @@ def test_location_and_camera_data_are_stripped_and_the_photo_stays_upright(admin
         # The left (red) half of the sensor is the top once turned upright.
         red, _, blue = stored.convert("RGB").getpixel((15, 5))
         assert red > 200 and blue < 50
+
+
+def test_the_story_forms_in_place_photo_upload_uses_the_same_check():
+    field = ArticleAdminForm().fields["photo_image"]
+
+    with pytest.raises(ValidationError) as refused:
+        field.clean(SimpleUploadedFile("logo.jpg", SVG))
+
+    assert refused.value.messages == ["Berkas ini bukan foto JPEG, PNG atau WebP."]
+    assert field.clean(SimpleUploadedFile("foto.jpg", image_bytes("WEBP"))).content_type == "image/webp"
 
 
 def test_the_model_refuses_bad_uploads_outside_the_admin_too():

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles.models import Photo, RelatedLink, Section, Source
+from articles import revisions
+from articles.models import Article, Photo, RelatedLink, Section, Source, StateChange
 from tests.factories import image_bytes, make_article, make_editor, make_related_link, make_source
 from tests.xss import ONLY_DANGEROUS_ELSEWHERE, PAYLOADS, as_web_url, scan
 
@@ -37,6 +38,9 @@ FIELDS = {
     "su": "URL sumber",
     "ed": "nama editor",
     "bi": "biografi editor",
+    "ko": "koreksi",
+    "nt": "catatan alur kerja",
+    "rn": "catatan revisi",
 }
 URL_FIELDS = {"bu", "su"}
 
@@ -74,14 +78,35 @@ PAGES = [
     Page(
         "article",
         lambda site: site.article.get_absolute_url(),
-        {"hl", "dl", "bd", "cp", "cr", "bt", "bu", "tg", "so", "su", "ed"},
+        {"hl", "dl", "bd", "cp", "cr", "bt", "bu", "tg", "so", "su", "ed", "ko"},
     ),
     Page("home", lambda site: reverse("articles:home"), {"hl", "cp"}),
     Page("tag", lambda site: reverse("articles:tag", args=[site.tag.slug]), {"tg", "hl"}),
     Page("editor", lambda site: site.editor.get_absolute_url(), {"ed", "bi", "hl"}),
     # The tag widget quotes names with spaces, so "tg" is scanned there but not looked for.
     *admin_pages(
-        "article", "article", listed={"hl", "ed"}, edited={"hl", "dl", "bd", "bt", "bu", "so", "ed", "cp", "sc"}
+        "article",
+        "article",
+        listed={"hl", "ed"},
+        edited={"hl", "dl", "bd", "bt", "bu", "so", "ed", "cp", "cr", "sc", "ko", "nt"},
+    ),
+    Page(
+        "admin article preview",
+        lambda site: reverse("admin:articles_article_preview", args=[site.article.pk]),
+        {"hl", "dl", "bd", "cp", "cr", "bt", "bu", "tg", "so", "su", "ed", "ko"},
+        True,
+    ),
+    Page(
+        "admin article revisions",
+        lambda site: reverse("admin:articles_article_revisions", args=[site.article.pk]),
+        {"hl", "rn"},
+        True,
+    ),
+    Page(
+        "admin revision preview",
+        lambda site: reverse("admin:articles_article_revision_preview", args=[site.article.pk, 1]),
+        {"hl", "dl", "bd", "bt", "tg", "so", "ed", "ko"},
+        True,
     ),
     Page(
         "admin article delete",
@@ -118,9 +143,15 @@ def type_everywhere(payload):
         section=section,
         tags=[typed["tg"]],
         sources=[source],
+        correction=typed["ko"],
     )
     link = make_related_link(article, after_paragraph=1, title=typed["bt"], url=typed["bu"])
     link.full_clean()
+    revisions.record(article, note=typed["rn"])
+    StateChange.objects.create(
+        article=article, action="request_changes", note=typed["nt"],
+        from_status=Article.Status.IN_REVIEW, to_status=Article.Status.DRAFT,
+    )  # fmt: skip
     return TypedSite(article, photo, editor, source, section, Tag.objects.get(), typed)
 
 
@@ -158,8 +189,9 @@ def test_a_tag_without_a_usable_slug_is_shown_without_a_link(client, name):
 
 def test_pages_list_covers_every_field_on_the_public_site():
     public = set().union(*(page.shows for page in PAGES if not page.admin))
-    # Sections have no public page yet, and their description is shown nowhere to readers.
-    assert public == set(FIELDS) - {"sc", "sd"}
+    # Sections have no public page yet, their description is shown nowhere to readers,
+    # and workflow and revision notes are for the newsroom only.
+    assert public == set(FIELDS) - {"sc", "sd", "nt", "rn"}
 
 
 def test_the_scanner_reports_the_payloads_pasted_raw_into_a_page():
