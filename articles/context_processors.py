@@ -1,13 +1,16 @@
 from django.conf import settings
+from django.utils.encoding import escape_uri_path
 
 from .sections import navigation_sections
 
 
 def site(request):
     """Site name and origin, the page's canonical URL and (lazily) the navigation kanal."""
+    origin = request.build_absolute_uri("/").rstrip("/")
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "SITE_ORIGIN": request.build_absolute_uri("/").rstrip("/"),
-        "canonical_url": request.build_absolute_uri(request.path),
+        "SITE_ORIGIN": origin,
+        # Joined, not resolved: a path like //evil.example/ must stay a path on this site.
+        "canonical_url": origin + escape_uri_path(request.path),
         "navigation_sections": navigation_sections,
     }

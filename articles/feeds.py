@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
 from taggit.models import Tag
 
 from . import renditions, structured_data
@@ -39,7 +40,8 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return structured_data.description(item)
+        # Feed readers render descriptions as HTML; what editors type is plain text.
+        return escape(structured_data.description(item))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -73,7 +75,7 @@ class SectionFeed(LatestStoriesFeed):
         return subject.get_absolute_url()
 
     def description(self, subject):
-        return subject.description or f"Berita kanal {subject.name} dari {settings.SITE_NAME}."
+        return escape(subject.description or f"Berita kanal {subject.name} dari {settings.SITE_NAME}.")
 
     def filter_stories(self, stories, subject):
         return stories.filter(section=subject)
@@ -90,7 +92,7 @@ class TagFeed(LatestStoriesFeed):
         return reverse("articles:tag", args=[subject.slug])
 
     def description(self, subject):
-        return f"Berita bertag {subject.name} dari {settings.SITE_NAME}."
+        return escape(f"Berita bertag {subject.name} dari {settings.SITE_NAME}.")
 
     def filter_stories(self, stories, subject):
         return stories.filter(tags=subject)

@@ -79,15 +79,21 @@ def site_env(**overrides):
 class Gunicorn:
     """The site served by two gunicorn workers on a port of our own."""
 
-    def __init__(self, env):
+    def __init__(self, env, log):
         self.port = free_port(SITE_PORTS)
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
-             "--bind", f"127.0.0.1:{self.port}", "--timeout", "30"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+        self.log = log
+        with open(log, "wb") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", "2",
+                 "--bind", f"127.0.0.1:{self.port}", "--timeout", "30"],
+                cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         wait_for(lambda: self._answers(), "gunicorn")
+
+    def errors(self):
+        """The end of the site's log, to explain a failure."""
+        return Path(self.log).read_text(errors="replace")[-3000:]
 
     def _answers(self):
         try:
@@ -98,6 +104,9 @@ class Gunicorn:
     def statuses(self, rounds=3):
         """Every page, `rounds` times over (so that both workers answer), by status."""
         return [status_of(self.url + page) for _ in range(rounds) for page in PAGES]
+
+    def assert_all_pages_answer(self):
+        assert self.statuses() == [200] * 3 * len(PAGES), self.errors()
 
     def stop(self):
         self.process.terminate()
@@ -130,6 +139,11 @@ def redis_server():
         redis.stop()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="main's cached navigation (articles/sections.py) raises while Redis is away; the "
+    "performance work makes the cache fail soft (django-redis IGNORE_EXCEPTIONS): drop this mark then",
+)
 def test_public_pages_work_straight_from_the_database_while_redis_is_away(
     redis_server, static_root, tmp_path
 ):
@@ -142,9 +156,9 @@ def test_public_pages_work_straight_from_the_database_while_redis_is_away(
     manage(env, "migrate", "--noinput")
     manage(env, "loadseeds")
     manage(env, "shell", "-c", "from articles.models import Article; Article.objects.get().tags.add('Ukraina')")
-    site = Gunicorn(env)
+    site = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
-        assert site.statuses() == [200] * 9
+        site.assert_all_pages_answer()
 
         redis_server.stop()
         # The site's own cache is really gone...
@@ -154,10 +168,10 @@ def test_public_pages_work_straight_from_the_database_while_redis_is_away(
         )  # fmt: skip
         assert unreachable.returncode != 0 and "ConnectionError" in unreachable.stderr
         # ...and readers still get every page.
-        assert site.statuses() == [200] * 9
+        site.assert_all_pages_answer()
 
         redis_server.start()
-        assert site.statuses() == [200] * 9
+        site.assert_all_pages_answer()
     finally:
         site.stop()
 
@@ -204,12 +218,12 @@ def test_the_site_recovers_by_itself_when_postgresql_restarts(private_postgres, 
     manage(env, "migrate", "--noinput")
     manage(env, "loadseeds")
     manage(env, "shell", "-c", "from articles.models import Article; Article.objects.get().tags.add('Ukraina')")
-    site = Gunicorn(env)
+    site = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
-        assert site.statuses() == [200] * 9
+        site.assert_all_pages_answer()
 
         private_postgres.ctl("-m", "fast", "restart")
 
-        assert site.statuses() == [200] * 9
+        site.assert_all_pages_answer()
     finally:
         site.stop()

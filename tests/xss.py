@@ -9,6 +9,7 @@ frames and plugins, `<base>`, meta refresh, and JSON-LD that does not parse.
 
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 
 PAYLOADS = [
@@ -78,6 +79,7 @@ DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
 DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
 CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+LOADING_RELATIONS = {"stylesheet", "import", "preload", "modulepreload", "prefetch"}
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
 
 
@@ -110,8 +112,9 @@ class DangerScanner(HTMLParser):
                 self.findings.append("<script> from another site")
         if tag == "meta" and "http-equiv" in attributes:
             self.findings.append("<meta http-equiv>")
-        if tag == "link" and not is_own_path(attributes.get("href") or "/"):
-            self.findings.append("<link> to another site")
+        relations = set((attributes.get("rel") or "").lower().split())
+        if relations & LOADING_RELATIONS and not is_own_path(attributes.get("href") or "/"):
+            self.findings.append("<link> loading from another site")
         for name, value in attrs:
             if name.startswith("on"):
                 self.findings.append(f"<{tag} {name}=...> event handler")
@@ -161,3 +164,22 @@ def scan(html):
     scanner.feed(html)
     scanner.close()
     return scanner.findings, "\n".join(scanner.shown)
+
+
+def scan_feed(xml):
+    """(findings, shown) for an RSS feed: readers render each item's description as HTML."""
+    findings, shown = [], []
+    for element in ElementTree.fromstring(xml).iter():
+        if element.tag == "description" and element.text:
+            description_findings, description_shown = scan(element.text)
+            findings += [f"feed description: {finding}" for finding in description_findings]
+            shown.append(description_shown)
+        elif element.text:
+            shown.append(element.text)
+    return findings, "\n".join(shown)
+
+
+def scan_xml(xml):
+    """(findings, shown) for XML read as data (sitemaps): it must parse; text is just text."""
+    root = ElementTree.fromstring(xml)
+    return [], "\n".join(element.text for element in root.iter() if element.text)
