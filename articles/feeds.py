@@ -75,7 +75,8 @@ class SectionFeed(LatestStoriesFeed):
         return subject.get_absolute_url()
 
     def description(self, subject):
-        return escape(subject.description or f"Berita kanal {subject.name} dari {settings.SITE_NAME}.")
+        fallback = f"Berita kanal {subject.name} dari {settings.SITE_NAME}."
+        return escape(subject.description or fallback)
 
     def filter_stories(self, stories, subject):
         return stories.filter(section=subject)

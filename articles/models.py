@@ -478,7 +478,7 @@ class RelatedLink(models.Model):
         _("URL"),
         blank=True,
         validators=[web_url],
-        help_text=_("Hanya untuk tautan ke luar, bila tidak ada berita tujuan.")
+        help_text=_("Hanya untuk tautan ke luar, bila tidak ada berita tujuan."),
     )
 
     class Meta:

@@ -55,7 +55,9 @@ def open_photo(file):
     if image.width * image.height > settings.PHOTO_MAX_PIXELS:
         raise too_many_pixels
     if getattr(image, "n_frames", 1) > 1:
-        raise ValidationError(_("Gambar bergerak (animasi) tidak bisa dipakai sebagai foto."), code="animated")
+        raise ValidationError(
+            _("Gambar bergerak (animasi) tidak bisa dipakai sebagai foto."), code="animated"
+        )
     try:
         image.load()
     except DECODE_ERRORS as error:

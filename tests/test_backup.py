@@ -40,7 +40,9 @@ BACKED_UP = [
 def to_milliseconds(row):
     """Django's JSON serializer keeps times to the millisecond; nothing here needs finer."""
     return {
-        key: value.replace(microsecond=value.microsecond // 1000 * 1000) if isinstance(value, datetime) else value
+        key: value.replace(microsecond=value.microsecond // 1000 * 1000)
+        if isinstance(value, datetime)
+        else value
         for key, value in row.items()
     }
 
@@ -55,7 +57,9 @@ def snapshot():
             else field.attname
             for field in model._meta.concrete_fields
         ]
-        tables[model.__name__] = [to_milliseconds(row) for row in model.objects.order_by("pk").values(*columns)]
+        tables[model.__name__] = [
+            to_milliseconds(row) for row in model.objects.order_by("pk").values(*columns)
+        ]
     tables["user permissions"] = sorted(
         get_user_model().objects.values_list("username", "user_permissions__codename")
     )
@@ -87,15 +91,23 @@ def forget_content_type_ids():
 def populated_site(django_user_model):
     editor_account = django_user_model.objects.create_user("redaktur", password="x", is_staff=True)
     editor_account.groups.set(Group.objects.all()[:1])
-    editor_account.user_permissions.add(*ContentType.objects.get_for_model(Article).permission_set.all())
+    editor_account.user_permissions.add(
+        *ContentType.objects.get_for_model(Article).permission_set.all()
+    )
     section = Section.objects.create(name="Jabar", slug="jabar", description="Berita Jawa Barat")
     reuters = make_source(name="Reuters", url="https://www.reuters.com/")
     photo = Photo.objects.create(
-        caption="Pasar Baru", credit="Dok. Redaksi", image=SimpleUploadedFile("p.jpg", image_bytes("JPEG"))
+        caption="Pasar Baru",
+        credit="Dok. Redaksi",
+        image=SimpleUploadedFile("p.jpg", image_bytes("JPEG")),
     )
     older = make_article(headline="Berita lama", tags=["Ukraina", "Rusia"], section=section)
     story = make_article(
-        headline="Berita utama", photo=photo, author=editor_account, tags=["Ukraina"], sources=[reuters]
+        headline="Berita utama",
+        photo=photo,
+        author=editor_account,
+        tags=["Ukraina"],
+        sources=[reuters],
     )
     story.editor.user = editor_account
     story.editor.save()
@@ -112,9 +124,13 @@ def populated_site(django_user_model):
             from_status=Article.Status.IN_REVIEW, to_status=Article.Status.PUBLISHED,
         )  # fmt: skip
     # A deleted story's revisions are kept for restore, pointing at no story.
-    Revision.objects.create(article=None, article_key=999, number=1, content={"headline": "Dihapus"})
+    Revision.objects.create(
+        article=None, article_key=999, number=1, content={"headline": "Dihapus"}
+    )
     for days_ago, views in [(0, 7), (1, 1_234_567)]:
-        DailyViews.objects.create(article=story, day=date.today() - timedelta(days=days_ago), views=views)
+        DailyViews.objects.create(
+            article=story, day=date.today() - timedelta(days=days_ago), views=views
+        )
     LogEntry.objects.log_actions(editor_account.pk, [story], ADDITION, single_object=True)
     return snapshot()
 

@@ -36,13 +36,20 @@ def log_in(client, username, password, address):
 def production_settings(*names, **env):
     """The named settings as the real settings module computes them from `env`."""
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "ADMIN_URL"}}
-    environment.update({"SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env})
+    environment.update(
+        {"SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env}
+    )
     script = (
-        "import django; django.setup(); from django.conf import settings; from django.urls import reverse; "
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.urls import reverse; "
         f"print(repr([getattr(settings, n) if n.isupper() else eval(n) for n in {list(names)!r}]))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return eval(result.stdout)  # noqa: S307 - our own repr() of plain values
@@ -141,10 +148,17 @@ class TestCsrf:
         assert article.headline == "Judul asli"
 
 
-def test_weak_passwords_are_refused_when_an_admin_creates_an_account(admin_client, django_user_model):
+def test_weak_passwords_are_refused_when_an_admin_creates_an_account(
+    admin_client, django_user_model
+):
     response = admin_client.post(
         reverse("admin:auth_user_add"),
-        {"username": "baru", "password1": "12345678", "password2": "12345678", "usable_password": "true"},
+        {
+            "username": "baru",
+            "password1": "12345678",
+            "password2": "12345678",
+            "usable_password": "true",
+        },
     )
 
     assert response.status_code == 200
@@ -154,7 +168,9 @@ def test_weak_passwords_are_refused_when_an_admin_creates_an_account(admin_clien
 
 
 def test_the_admin_lives_at_the_configured_path():
-    index, login = production_settings("reverse('admin:index')", "reverse('admin:login')", ADMIN_URL="meja-x7/")
+    index, login = production_settings(
+        "reverse('admin:index')", "reverse('admin:login')", ADMIN_URL="meja-x7/"
+    )
 
     assert (index, login) == ("/meja-x7/", "/meja-x7/login/")
 
@@ -163,7 +179,8 @@ def test_the_old_admin_path_is_not_found_when_moved(client, settings):
     """The default path answers 404 once ADMIN_URL moves the admin (shown with the real urls.py)."""
     paths = production_settings(
         "__import__('django.urls', fromlist=['resolve']).resolve('/meja-x7/').url_name",
-        "[p.pattern.regex.pattern for p in __import__('newsroom.urls', fromlist=['x']).urlpatterns]",
+        "[p.pattern.regex.pattern for p in "
+        "__import__('newsroom.urls', fromlist=['x']).urlpatterns]",
         ADMIN_URL="meja-x7/",
     )
     assert paths[0] == "index"
@@ -208,7 +225,9 @@ def test_every_response_carries_the_security_headers(client, url):
     response = client.get(url())
 
     assert response.status_code in {200, 302, 404}
-    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
     assert policy["default-src"] == policy["script-src"] == policy["style-src"] == "'self'"
     assert policy["object-src"] == policy["base-uri"] == policy["frame-ancestors"] == "'none'"
     assert "unsafe" not in response["Content-Security-Policy"]

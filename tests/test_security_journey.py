@@ -19,9 +19,11 @@ def collect_csp_violations(page):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     return violations
 
@@ -51,7 +53,11 @@ def test_reader_pages_and_the_admin_work_under_the_policy(browser, live_server, 
     page.keyboard.press("Escape")
     screenshot(page, "csp-admin-article-change")
 
-    for name in ["admin:articles_article_changelist", "admin:articles_photo_add", "admin:auth_user_add"]:
+    for name in [
+        "admin:articles_article_changelist",
+        "admin:articles_photo_add",
+        "admin:auth_user_add",
+    ]:
         assert page.goto(live_server.url + reverse(name)).status == 200
     page.locator("#changelist-filter, #photo_form, #user_form").first.wait_for()
 

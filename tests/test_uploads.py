@@ -38,7 +38,9 @@ def png_header_only(width, height):
     """A tiny PNG whose header claims `width`×`height`: a decompression bomb's calling card."""
 
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
@@ -47,7 +49,11 @@ def png_header_only(width, height):
 def upload(admin_client, name, content):
     return admin_client.post(
         reverse("admin:articles_photo_add"),
-        {"caption": "Suasana pasar", "credit": "Dok. Redaksi", "image": SimpleUploadedFile(name, content)},
+        {
+            "caption": "Suasana pasar",
+            "credit": "Dok. Redaksi",
+            "image": SimpleUploadedFile(name, content),
+        },
     )
 
 
@@ -92,7 +98,16 @@ def test_the_stored_suffix_comes_from_the_bytes_not_the_uploaders_name(admin_cli
         ("foto.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
         ("kosong.jpg", b"\xff\xd8\xff"),
     ],
-    ids=["svg", "svg-named-jpg", "html-named-png", "gif", "bmp-named-jpg", "tiff", "pdf", "jpeg-stub"],
+    ids=[
+        "svg",
+        "svg-named-jpg",
+        "html-named-png",
+        "gif",
+        "bmp-named-jpg",
+        "tiff",
+        "pdf",
+        "jpeg-stub",
+    ],
 )
 def test_admin_refuses_anything_that_is_not_a_jpeg_png_or_webp(admin_client, name, content):
     response = upload(admin_client, name, content)
@@ -107,7 +122,9 @@ def test_a_truncated_photo_is_refused_as_broken(admin_client):
 
     response = upload(admin_client, "foto.jpg", photo[: len(photo) // 2])
 
-    assert form_errors(response) == ["Berkas foto rusak atau terpotong; unggah ulang dari berkas aslinya."]
+    assert form_errors(response) == [
+        "Berkas foto rusak atau terpotong; unggah ulang dari berkas aslinya."
+    ]
 
 
 def test_an_animated_picture_is_refused(admin_client):
@@ -129,7 +146,8 @@ def test_pictures_over_the_pixel_limit_are_refused_with_a_clear_error(admin_clie
     response = upload(admin_client, "besar.png", content)
 
     assert form_errors(response) == [
-        "Ukuran gambar terlalu besar: paling banyak 40 juta piksel. Perkecil fotonya lalu unggah lagi."
+        "Ukuran gambar terlalu besar: paling banyak 40 juta piksel. "
+        "Perkecil fotonya lalu unggah lagi."
     ]
 
 
@@ -147,7 +165,9 @@ def test_files_over_the_size_limit_are_refused_before_decoding(admin_client, set
 
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
-def test_location_and_camera_data_are_stripped_and_the_photo_stays_upright(admin_client, image_format):
+def test_location_and_camera_data_are_stripped_and_the_photo_stays_upright(
+    admin_client, image_format
+):
     """EXIF orientation 6 (turn 90° clockwise) is applied to the pixels, then all EXIF goes."""
     original = image_bytes(image_format, size=(40, 30), exif=located_exif(orientation=6))
     assert Image.open(BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
@@ -174,7 +194,10 @@ def test_the_story_forms_in_place_photo_upload_uses_the_same_check():
         field.clean(SimpleUploadedFile("logo.jpg", SVG))
 
     assert refused.value.messages == ["Berkas ini bukan foto JPEG, PNG atau WebP."]
-    assert field.clean(SimpleUploadedFile("foto.jpg", image_bytes("WEBP"))).content_type == "image/webp"
+    assert (
+        field.clean(SimpleUploadedFile("foto.jpg", image_bytes("WEBP"))).content_type
+        == "image/webp"
+    )
 
 
 def test_the_model_refuses_bad_uploads_outside_the_admin_too():
@@ -198,7 +221,9 @@ def test_photos_saved_by_code_are_stripped_of_location_as_well():
 
 
 def test_a_stored_photo_is_not_re_encoded_when_only_the_caption_changes():
-    photo = Photo.objects.create(caption="Awal", image=SimpleUploadedFile("a.png", image_bytes("PNG")))
+    photo = Photo.objects.create(
+        caption="Awal", image=SimpleUploadedFile("a.png", image_bytes("PNG"))
+    )
     name = photo.image.name
 
     photo.caption = "Diubah"

@@ -5,8 +5,8 @@ Each payload of `tests.xss.PAYLOADS` is typed into every editor-typed field at o
 new page (feeds, sitemaps, section pages...), add a `Page` naming the fields it shows.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlencode
 
 import pytest
@@ -71,7 +71,12 @@ def admin_pages(model, site_attribute, *, listed, edited, app="articles"):
         return reverse(f"admin:{app}_{model}_change", args=[getattr(site, site_attribute).pk])
 
     return [
-        Page(f"admin {model} list", lambda site: reverse(f"admin:{app}_{model}_changelist"), listed, True),
+        Page(
+            f"admin {model} list",
+            lambda site: reverse(f"admin:{app}_{model}_changelist"),
+            listed,
+            True,
+        ),
         Page(f"admin {model} form", change_url, edited, True),
     ]
 
@@ -93,7 +98,9 @@ PAGES = [
         lambda site: reverse("articles:search") + "?" + urlencode({"q": site.typed["hl"]}),
         {"hl"},
     ),
-    Page("feed", lambda site: reverse("articles:feed"), {"hl", "bd", "ed", "sc"}, scanner=scan_feed),
+    Page(
+        "feed", lambda site: reverse("articles:feed"), {"hl", "bd", "ed", "sc"}, scanner=scan_feed
+    ),
     Page(
         "section feed",
         lambda site: reverse("articles:section_feed", args=[site.section.slug]),
@@ -160,7 +167,9 @@ def type_everywhere(payload):
     editor = make_editor(name=typed["ed"], bio=typed["bi"])
     section = Section.objects.create(name=typed["sc"], slug="kanal-uji", description=typed["sd"])
     photo = Photo.objects.create(
-        caption=typed["cp"], credit=typed["cr"], image=SimpleUploadedFile("f.png", image_bytes("PNG"))
+        caption=typed["cp"],
+        credit=typed["cr"],
+        image=SimpleUploadedFile("f.png", image_bytes("PNG")),
     )
     source = make_source(name=typed["so"], url=typed["su"])
     source.full_clean()  # what the admin would accept
@@ -185,7 +194,9 @@ def type_everywhere(payload):
     return TypedSite(article, photo, editor, source, section, Tag.objects.get(), typed)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS, ids=[f"p{number:02}" for number in range(len(PAYLOADS))])
+@pytest.mark.parametrize(
+    "payload", PAYLOADS, ids=[f"p{number:02}" for number in range(len(PAYLOADS))]
+)
 def test_payload_typed_in_every_field_is_shown_as_text_on_every_page(client, admin_client, payload):
     site = type_everywhere(payload)
     problems = []
@@ -207,7 +218,7 @@ def test_payload_typed_in_every_field_is_shown_as_text_on_every_page(client, adm
 
 @pytest.mark.parametrize("name", ["!!!", "<>", "日本"])
 def test_a_tag_without_a_usable_slug_is_shown_without_a_link(client, name):
-    """Tags that slugify to nothing (or to non-ASCII) cannot have a tag page, but must not break the story."""
+    """A tag whose slug is empty (or not ASCII) has no tag page, but must not break the story."""
     article = make_article(tags=[name, "Ukraina"])
 
     response = client.get(article.get_absolute_url())
@@ -259,7 +270,9 @@ def test_url_fields_accept_only_web_addresses(model, url):
     ],
 )
 def test_source_admin_form_refuses_addresses_that_are_not_web_pages(admin_client, url, error):
-    response = admin_client.post(reverse("admin:articles_source_add"), {"name": "Sumber", "slug": "", "url": url})
+    response = admin_client.post(
+        reverse("admin:articles_source_add"), {"name": "Sumber", "slug": "", "url": url}
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["url"] == [error]

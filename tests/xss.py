@@ -39,7 +39,7 @@ PAYLOADS = [
     "\"-alert('{m}')-\"",
     "\\\";alert('{m}');//",
     "\u2028\u2029</script>{m}",
-    "{m}\"}}]</script><script>alert(1)</script>",
+    '{m}"}}]</script><script>alert(1)</script>',
     # javascript:, data: and friends
     "javascript:alert('{m}')",
     "JaVaScRiPt:alert('{m}')",
@@ -53,8 +53,8 @@ PAYLOADS = [
     "<svg><a xlink:href=\"javascript:alert('{m}')\"><text>x</text></a></svg>",
     "<form action=\"javascript:alert('{m}')\"><button>{m}</button></form>",
     "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=={m}",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('{m}')\">",
-    "<base href=\"//evil.example/\">{m}",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(\'{m}\')">',
+    '<base href="//evil.example/">{m}',
     # entity tricks: typed entities must come out as the characters typed
     "&lt;script&gt;alert('{m}')&lt;/script&gt;",
     "&#60;script&#62;alert('{m}')&#60;/script&#62;",
@@ -76,7 +76,16 @@ def as_web_url(payload):
 
 
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+}
 DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
 CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]+")
 LOADING_RELATIONS = {"stylesheet", "import", "preload", "modulepreload", "prefetch"}
@@ -120,7 +129,9 @@ class DangerScanner(HTMLParser):
                 self.findings.append(f"<{tag} {name}=...> event handler")
             if name == "srcdoc":
                 self.findings.append(f"<{tag} srcdoc>")
-            if name in URL_ATTRIBUTES and DANGEROUS_SCHEME.match(CONTROL_AND_SPACE.sub("", value or "")):
+            if name in URL_ATTRIBUTES and DANGEROUS_SCHEME.match(
+                CONTROL_AND_SPACE.sub("", value or "")
+            ):
                 self.findings.append(f"<{tag} {name}={value!r}>")
 
     def handle_startendtag(self, tag, attrs):

@@ -22,11 +22,15 @@ class Command(BaseCommand):
     help = "Cadangkan seluruh isi situs ke satu berkas (.json, atau .json.gz/.json.xz dipadatkan)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="berkas cadangan, misalnya cadangan-2026-05-14.json.gz")
+        parser.add_argument(
+            "path", type=Path, help="berkas cadangan, misalnya cadangan-2026-05-14.json.gz"
+        )
 
     def handle(self, *args, path, **options):
         if path.exists():
-            raise CommandError(f"{path} sudah ada; pilih nama lain agar cadangan lama tidak tertimpa.")
+            raise CommandError(
+                f"{path} sudah ada; pilih nama lain agar cadangan lama tidak tertimpa."
+            )
         call_command(
             "dumpdata",
             exclude=LEFT_OUT,
