@@ -36,7 +36,15 @@ def test_reader_pages_and_the_admin_work_under_the_policy(browser, live_server, 
     page = browser.new_page(viewport=DESKTOP)
     violations = collect_csp_violations(page)
 
-    for path in ["/", article.get_absolute_url(), reverse("articles:tag", args=["ukraina"])]:
+    reader_pages = [
+        "/",
+        article.get_absolute_url(),
+        reverse("articles:tag", args=["ukraina"]),
+        article.editor.get_absolute_url(),
+        reverse("articles:indeks"),
+        reverse("articles:search") + "?q=Austin",
+    ]
+    for path in reader_pages:
         assert page.goto(live_server.url + path).status == 200
 
     page.goto(live_server.url + reverse("admin:index"))
