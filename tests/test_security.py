@@ -99,6 +99,30 @@ class TestLoginLockout:
 
         assert log_in(client, "redaktur", PASSWORD, "10.0.5.1").status_code == 302
 
+    def test_behind_the_proxy_addresses_come_from_the_header_the_proxy_appends(
+        self, client, editor_user, settings
+    ):
+        settings.BEHIND_HTTPS_PROXY = True
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            client.post(
+                reverse("admin:login"),
+                {"username": f"tebakan{number}", "password": "salah"},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_FORWARDED_FOR=f"10.9.9.{number}, 203.0.113.7",  # first part is forged
+            )
+
+        counted = AccessAttempt.objects.values_list("ip_address", flat=True).distinct()
+        assert list(counted) == ["203.0.113.7"]
+        from_the_client = client.post(
+            reverse("admin:login"),
+            {"username": "redaktur", "password": PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+        assert from_the_client.status_code == 429
+        # Someone else behind the same proxy is not locked out.
+        assert log_in(Client(), "redaktur", PASSWORD, "127.0.0.1").status_code == 302
+
     def test_logins_made_by_code_are_not_throttled(self, client, editor_user):
         assert client.login(username="redaktur", password=PASSWORD)
 
