@@ -127,6 +127,13 @@ def test_any_path(site, segments, trailing_slash):
     assert response.status_code in ALLOWED, (path[:200], response.status_code)
 
 
+@given(year=st.integers(0, 9999), month=st.integers(0, 99), day=st.integers(0, 99))
+@EXAMPLES
+def test_any_date_in_the_indeks(site, year, month, day):
+    response = fetch(f"/indeks/{year:04}/{month:02}/{day:02}/")
+    assert response.status_code in ALLOWED, (year, month, day, response.status_code)
+
+
 @given(
     route=st.sampled_from(PUBLIC_ROUTES),
     language=header_value,
