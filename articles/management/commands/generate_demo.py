@@ -1,0 +1,172 @@
+"""Fill the database with many realistic demo stories, fast, for load tests and demos.
+
+Everything is written with bulk inserts in batches of `--batch` stories, each batch
+in one transaction, so 100,000 stories take minutes on SQLite and PostgreSQL.
+Stories are added to what is there: run `flush` first for a clean database.
+"""
+
+import time
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from taggit.models import Tag, TaggedItem
+
+from articles import demodata
+from articles.models import (
+    Article, ArticleSource, DailyViews, Editor, Photo, RelatedLink, Section, Source, base_slug,
+)  # fmt: skip
+
+PHOTO_POOL = 12
+VIEW_DAYS = 28
+
+
+class Command(BaseCommand):
+    help = "Buat N berita contoh yang realistis (teks, kanal, tag, foto, Baca Juga, jumlah baca)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stories", type=int, required=True, help="jumlah berita")
+        parser.add_argument("--days", type=int, default=365, help="rentang waktu terbit (hari)")
+        parser.add_argument("--batch", type=int, default=1000, help="berita per transaksi")
+        parser.add_argument("--seed", type=int, default=1, help="benih acak (hasil sama tiap kali)")
+
+    def handle(self, *args, stories, days, batch, seed, **options):
+        if stories < 1 or days < 1 or batch < 1:
+            raise CommandError("--stories, --days dan --batch harus lebih dari 0.")
+        started = time.monotonic()
+        rng = demodata.new_rng(seed)
+        writer = demodata.StoryWriter(rng)
+        self.pool = self._pools(rng)
+        self.run = get_random_string(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+        self.now = timezone.now()
+        self.targets = list(
+            Article.objects.published().order_by("-pk").values_list("pk", "headline")[:1000]
+        )
+        for first in range(0, stories, batch):
+            size = min(batch, stories - first)
+            with transaction.atomic():
+                self._batch(rng, writer, first, size, stories, days)
+            done = first + size
+            if done % 10_000 == 0 or done == stories:
+                self.stdout.write(f"{done} berita ({time.monotonic() - started:.0f} detik)")
+        self.stdout.write(
+            self.style.SUCCESS(f"{stories} berita dibuat dalam {time.monotonic() - started:.1f} detik.")
+        )
+
+    def _pools(self, rng):
+        """Sections, editors, sources, tags and a few photo files, made once and reused."""
+        sections = [
+            Section.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "position": position}
+            )[0]
+            for position, name in enumerate(demodata.SECTIONS)
+        ]
+        editors = [self._named(Editor, name) for name in demodata.EDITORS]
+        sources = [self._named(Source, name) for name in demodata.SOURCES]
+        Tag.objects.bulk_create(
+            [Tag(name=name, slug=slugify(name)) for name in demodata.TAGS], ignore_conflicts=True
+        )
+        tags = list(Tag.objects.filter(slug__in=[slugify(name) for name in demodata.TAGS]))
+        images = []
+        for number in range(PHOTO_POOL):
+            name = f"foto/demo/demo-{number:02d}.jpg"
+            if not default_storage.exists(name):
+                name = default_storage.save(name, ContentFile(demodata.demo_photo(rng)))
+            images.append(name)
+        return {
+            "sections": sections, "editors": editors, "sources": sources, "tags": tags,
+            "images": images, "content_type": ContentType.objects.get_for_model(Article),
+        }  # fmt: skip
+
+    @staticmethod
+    def _named(model, name):
+        found = model.objects.filter(name__iexact=name).first()
+        return found or model.objects.create(name=name)
+
+    def _batch(self, rng, writer, first, size, total, days):
+        pool = self.pool
+        photos = Photo.objects.bulk_create(
+            Photo(
+                image=rng.choice(pool["images"]), width=1200, height=675,
+                caption=writer.caption(), credit=f"Dok. {rng.choice(demodata.EDITORS)}",
+            )  # fmt: skip
+            for _ in range(size)
+        )
+        articles = []
+        for offset, photo in enumerate(photos):
+            number = first + offset
+            # Spread evenly over `days`, newest last, with a few drafts and scheduled stories.
+            published_at = self.now - timedelta(days=days) * (1 - (number + 1) / total)
+            published_at -= timedelta(seconds=rng.randint(0, 3600))
+            roll = rng.random()
+            status = Article.Status.PUBLISHED
+            if roll < 0.02:
+                status = Article.Status.DRAFT
+            elif roll < 0.025:
+                published_at = self.now + timedelta(hours=rng.randint(1, 72))
+            headline = writer.headline()
+            articles.append(
+                Article(
+                    headline=headline,
+                    slug=f"{base_slug(headline, 180)}-{self.run}{number}",
+                    dateline=f"{rng.choice(demodata.PLACES).upper()}, ZONA PRIANGAN",
+                    body="\n\n".join(writer.paragraphs()),
+                    photo=photo,
+                    editor=rng.choice(pool["editors"]),
+                    section=rng.choice(pool["sections"]),
+                    status=status,
+                    published_at=published_at,
+                    first_published_at=published_at if status == Article.Status.PUBLISHED else None,
+                )
+            )
+        articles = Article.objects.bulk_create(articles)
+        self._relations(rng, articles)
+        self.targets.extend(
+            (article.pk, article.headline)
+            for article in articles
+            if article.status == Article.Status.PUBLISHED and article.published_at <= self.now
+        )
+        self.targets = self.targets[-1000:]
+
+    def _relations(self, rng, articles):
+        pool = self.pool
+        today = timezone.localdate(self.now)
+        sources, tagged, links, views = [], [], [], []
+        for article in articles:
+            sources += [
+                ArticleSource(article=article, source=source, position=position)
+                for position, source in enumerate(rng.sample(pool["sources"], rng.randint(1, 2)))
+            ]
+            tagged += [
+                TaggedItem(tag=tag, content_type=pool["content_type"], object_id=article.pk)
+                for tag in rng.sample(pool["tags"], rng.randint(2, 6))
+            ]
+            paragraphs = article.body.count("\n\n") + 1
+            for position in range(rng.randint(0, 3) if self.targets else 0):
+                target_pk, title = rng.choice(self.targets)
+                links.append(
+                    RelatedLink(
+                        article=article, target_id=target_pk, title=title, position=position,
+                        after_paragraph=rng.randint(1, paragraphs - 1),
+                    )  # fmt: skip
+                )
+            age = (today - timezone.localdate(article.published_at)).days
+            if article.status == Article.Status.PUBLISHED and 0 <= age < VIEW_DAYS:
+                views += [
+                    DailyViews(article=article, day=today - timedelta(days=back), views=count)
+                    for back, count in zip(
+                        range(min(age, VIEW_DAYS - 1), -1, -1),
+                        demodata.daily_views(rng, age, VIEW_DAYS),
+                    )
+                    if count
+                ]
+        ArticleSource.objects.bulk_create(sources)
+        TaggedItem.objects.bulk_create(tagged)
+        RelatedLink.objects.bulk_create(links)
+        DailyViews.objects.bulk_create(views)
