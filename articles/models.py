@@ -573,3 +573,14 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"Revisi {self.number}"
+
+
+class ViewBatch(models.Model):
+    """A batch of buffered views already added to DailyViews, so it is never added twice."""
+
+    batch = models.CharField(max_length=32, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("kiriman jumlah baca")
+        verbose_name_plural = _("kiriman jumlah baca")

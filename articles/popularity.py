@@ -1,12 +1,32 @@
-"""Reading counts and the Terkini / Terpopuler lists."""
+"""Reading counts and the Terkini / Terpopuler lists.
 
+A reader's view counts once per client (address and browser) per story per
+VIEW_DEDUPE_SECONDS, and never for bots. With Redis as the cache, a counted view
+is one HINCRBY in Redis, not a database write on the reader's request: every
+VIEW_FLUSH_SECONDS the first request to find the flush due moves all buffered
+views into `DailyViews` in one transaction (`manage.py flush_views` does the same
+from cron or a deploy). Without Redis, or while Redis is failing, each view is one
+atomic upsert in the database. No count is dropped silently: a failed flush keeps
+its batch in Redis for the next one, and a batch is applied exactly once.
+"""
+
+import hashlib
+import logging
 import re
+import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache, caches
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import LockError, RedisError, ResponseError
 
-from .models import Article, DailyViews
+from .models import Article, DailyViews, ViewBatch
+
+logger = logging.getLogger(__name__)
 
 # Crawlers, link previewers and scripted clients: their hits are not readers.
 BOT_USER_AGENT = re.compile(
@@ -14,6 +34,12 @@ BOT_USER_AGENT = re.compile(
     r"python-requests|python-urllib|httpx|go-http-client|java/|libwww|scrapy|headlesschrome",
     re.IGNORECASE,
 )
+
+PENDING = "views:pending"  # hash "story id:YYYY-MM-DD" -> views not yet in the database
+FLUSHING = "views:flushing"  # the batch being written; kept until it is in the database
+BATCH_FIELD = "batch"  # the FLUSHING field naming the batch, so it is applied only once
+FLUSH_DUE = "views:flush-due"
+FLUSH_LOCK = "views:flush-lock"
 
 
 def is_countable(request):
@@ -23,22 +49,129 @@ def is_countable(request):
         return False
     if request.method != "GET" or request.headers.get("Sec-Purpose", "").startswith("prefetch"):
         return False
-    return not request.user.is_staff
+    user = getattr(request, "user", None)  # absent on pages served from the page cache
+    return not (user and user.is_staff)
+
+
+def client_address(request):
+    if settings.CLIENT_IP_HEADER:
+        return request.headers.get(settings.CLIENT_IP_HEADER, "")
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def first_view_in_window(request, article_id):
+    """True for a client's first view of the story in VIEW_DEDUPE_SECONDS.
+
+    While the cache is failing (django-redis answers None) every view counts:
+    better a few repeats than losing readers.
+    """
+    fingerprint = f"{client_address(request)}|{request.headers.get('User-Agent', '')}"
+    client = hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest()
+    added = cache.add(f"seen:{article_id}:{client}", 1, settings.VIEW_DEDUPE_SECONDS)
+    return added is not False
+
+
+def count_view(request, article_id):
+    """Record a reader's view of a story, unless it is a bot or a repeat."""
+    if is_countable(request) and first_view_in_window(request, article_id):
+        record_view(article_id)
+
+
+def redis_client():
+    """The Redis connection behind the default cache, or None when the cache is not Redis."""
+    if isinstance(caches["default"], RedisCache):
+        return get_redis_connection("default")
+    return None
+
+
+def redis_key(name):
+    return caches["default"].make_key(name)
 
 
 def record_view(article_id, *, day=None):
-    """Add one view to the story's row for `day` in a single atomic upsert.
+    """Add one view to the story's count for `day` (today in Asia/Jakarta)."""
+    day = day or timezone.localdate()
+    client = redis_client()
+    if client is not None:
+        try:
+            pipe = client.pipeline()
+            pipe.hincrby(redis_key(PENDING), f"{article_id}:{day.isoformat()}", 1)
+            pipe.set(redis_key(FLUSH_DUE), 1, nx=True, ex=max(1, settings.VIEW_FLUSH_SECONDS))
+            _, flush_due = pipe.execute()
+        except RedisError:
+            logger.warning("Redis unavailable: view of story %s written to the database", article_id)
+        else:
+            if flush_due:
+                flush_views()
+            return
+    add_views({(article_id, day): 1})
 
-    `INSERT ... ON CONFLICT DO UPDATE SET views = views + 1` is atomic on both
-    PostgreSQL and SQLite, so concurrent readers never lose an increment.
+
+def add_views(counts):
+    """Add `{(story id, day): views}` to DailyViews in one statement per row, atomically.
+
+    `INSERT ... ON CONFLICT DO UPDATE SET views = views + n` is atomic on both
+    PostgreSQL and SQLite, so concurrent writers never lose an increment. Rows go
+    in a fixed order so that two batches cannot deadlock.
     """
     table = connection.ops.quote_name(DailyViews._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (article_id, day, views) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (article_id, day) DO UPDATE SET views = {table}.views + 1",
-            [article_id, day or timezone.localdate()],
+        cursor.executemany(
+            f"INSERT INTO {table} (article_id, day, views) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (article_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views",
+            [(article_id, day, views) for (article_id, day), views in sorted(counts.items())],
         )
+
+
+def flush_views():
+    """Move the views buffered in Redis into the database; returns how many were moved.
+
+    One flusher at a time (a Redis lock). The pending hash is renamed to a batch
+    with its own id; the batch id is stored with the counts in one transaction, so
+    a batch whose deletion from Redis failed is not counted twice. On any error the
+    batch stays in Redis and the next flush retries it.
+    """
+    client = redis_client()
+    if client is None:
+        return 0
+    lock = client.lock(redis_key(FLUSH_LOCK), timeout=60, blocking=False)
+    try:
+        if not lock.acquire():
+            return 0
+        try:
+            return _flush_batch(client)
+        finally:
+            lock.release()
+    except (RedisError, LockError, DatabaseError):
+        logger.exception("Buffered views not flushed; they stay in Redis for the next flush")
+        return 0
+
+
+def _flush_batch(client):
+    flushing = redis_key(FLUSHING)
+    if not client.exists(flushing):  # else it is a batch that a failed flush left behind
+        try:
+            client.rename(redis_key(PENDING), flushing)
+        except ResponseError:  # no such key: nothing is pending
+            return 0
+    client.hsetnx(flushing, BATCH_FIELD, uuid.uuid4().hex)
+    fields = client.hgetall(flushing)
+    batch = fields.pop(BATCH_FIELD.encode()).decode()
+    counts = {}
+    for field, views in fields.items():
+        article_id, day = field.decode().split(":")
+        counts[int(article_id), date.fromisoformat(day)] = int(views)
+    with transaction.atomic():
+        _, new = ViewBatch.objects.get_or_create(batch=batch)
+        if new:
+            stories = {pk for pk, _ in counts}
+            existing = set(Article.objects.filter(pk__in=stories).values_list("pk", flat=True))
+            if stories - existing:
+                logger.info("Views of deleted stories dropped: %s", sorted(stories - existing))
+            add_views({key: views for key, views in counts.items() if key[0] in existing})
+            ViewBatch.objects.filter(flushed_at__lt=timezone.now() - timedelta(days=1)).delete()
+    client.delete(flushing)
+    return sum(counts.values()) if new else 0
 
 
 def terkini(limit=None):
@@ -47,9 +180,21 @@ def terkini(limit=None):
 
 
 def terpopuler(limit=None):
-    """The most read stories over the configured window; the latest ones before any views."""
+    """The most read stories over the configured window; the latest ones before any views.
+
+    The ranking (story ids) is recomputed at most every POPULAR_REFRESH_SECONDS and
+    shared through the cache; the stories themselves are read fresh, so a withdrawn
+    story leaves the list at once.
+    """
     limit = limit or settings.TERPOPULER_COUNT
-    popular = list(
-        Article.objects.for_lists().popular(days=settings.POPULAR_WINDOW_DAYS, limit=limit)
-    )
+    key = f"terpopuler:{settings.POPULAR_WINDOW_DAYS}:{limit}"
+    ranking = cache.get(key)
+    if ranking is None:
+        popular = list(
+            Article.objects.for_lists().popular(days=settings.POPULAR_WINDOW_DAYS, limit=limit)
+        )
+        cache.set(key, [story.pk for story in popular], settings.POPULAR_REFRESH_SECONDS)
+    else:
+        found = Article.objects.published().for_lists().in_bulk(ranking)
+        popular = [found[pk] for pk in ranking if pk in found]
     return popular or terkini(limit)

@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from . import revisions, search, structured_data
 from .models import Article, Editor, Section, Source
-from .popularity import is_countable, record_view, terkini, terpopuler
+from .popularity import count_view, terkini, terpopuler
 from .sections import section_blocks
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
@@ -48,8 +48,9 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        if self.counts_views and is_countable(request):
-            record_view(self.object.pk)
+        if self.counts_views:
+            count_view(request, self.object.pk)
+            response.viewed_story_id = self.object.pk  # so a cached copy still counts views
         return response
 
     def get_context_data(self, **kwargs):

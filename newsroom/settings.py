@@ -38,6 +38,15 @@ TERKINI_COUNT = env.int("TERKINI_COUNT", default=10)
 TERPOPULER_COUNT = env.int("TERPOPULER_COUNT", default=5)
 POPULAR_WINDOW_DAYS = env.int("POPULAR_WINDOW_DAYS", default=7)
 
+# Speed at scale (README "Production"): how stale a reader's page may be, how often
+# Terpopuler is recomputed, how views are de-duplicated and flushed from Redis.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+POPULAR_REFRESH_SECONDS = env.int("POPULAR_REFRESH_SECONDS", default=60)
+VIEW_DEDUPE_SECONDS = env.int("VIEW_DEDUPE_SECONDS", default=1800)
+VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
+# Request header carrying the reader's address, set by our own proxy (e.g. X-Real-IP).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,11 +99,20 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # A Redis outage makes pages slower, never failing: errors are logged and read as misses.
+    CACHES["default"]["OPTIONS"] = {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 1,
+        "SOCKET_TIMEOUT": 1,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,9 +192,27 @@ STORAGES = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Behind HTTPS (HTTPS=1): redirect plain HTTP, secure cookies, HSTS. The proxy in front
+# must set X-Forwarded-Proto and drop any copy of it sent by clients.
+HTTPS = env.bool("HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health
+
 admin.site.site_header = f"Redaksi {settings.SITE_NAME}"
 admin.site.site_title = f"Redaksi {settings.SITE_NAME}"
 admin.site.index_title = "Meja redaksi"
@@ -11,6 +13,8 @@ handler500 = "articles.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
     path("", include("articles.urls")),
 ]
 if settings.DEBUG:

@@ -2,7 +2,9 @@ import os
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import cache
 
 
 @pytest.fixture
@@ -39,3 +41,30 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on a real Redis (TEST_REDIS_URL), configured as in production."""
+    try:
+        redis.Redis.from_url(settings.TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"needs Redis at {settings.TEST_REDIS_URL}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": settings.TEST_REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request):
+    """Run the test on the local-memory cache (development) and on Redis (production)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    return request.param

@@ -25,3 +25,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.mkdtemp(prefix="newsroom-test-db-"), "test.sqlite3")
     }
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA synchronous=OFF;"}  # noqa: F405
+# Pages and the Terpopuler ranking are computed fresh unless a test turns caching on.
+PAGE_CACHE_SECONDS = 0
+POPULAR_REFRESH_SECONDS = 0
+# A Redis database the suite may empty at will (tests that need it skip without it).
+TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")  # noqa: F405

@@ -155,7 +155,8 @@ def test_reading_a_story_counts_one_view_for_readers_only(client, django_user_mo
     article = make_article()
     url = article.get_absolute_url()
     client.get(url, **READER)
-    client.get(url, **READER)
+    client.get(url, **READER)  # the same reader again: counted once per window
+    client.get(url, REMOTE_ADDR="10.0.0.2", **READER)  # another reader
     client.get(url, HTTP_USER_AGENT="Mozilla/5.0 (compatible; Googlebot/2.1)")
     client.get(url)  # no user agent: a script, not a reader
     client.head(url, **READER)

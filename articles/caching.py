@@ -1,0 +1,81 @@
+"""Whole pages for anonymous readers, kept in the shared cache.
+
+A page is served from the cache for at most PAGE_CACHE_SECONDS, so a publish, an
+edit, a withdrawal or a scheduled story's time arriving reaches readers within
+that delay, on every app server (the cache is Redis in production).
+`purge_public_pages()` makes a change visible at once: the editorial actions call
+it after every state change.
+
+Only what is the same for every anonymous reader is kept: GET requests without
+a session or messages cookie, outside the admin, answered 200 without cookies
+and without `Cache-Control: private/no-cache/no-store`. A story page served from
+the cache still counts the reader's view.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_max_age
+
+from .popularity import count_view
+
+GENERATION = "pages:generation"
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def purge_public_pages():
+    """Drop every cached public page, on every server, at once."""
+    cache.set(GENERATION, time.time_ns(), None)
+
+
+def page_key(request):
+    """The cache key of this request's page, or None when it must not come from the cache."""
+    if (
+        settings.PAGE_CACHE_SECONDS <= 0
+        or request.method != "GET"
+        or any(name in request.COOKIES for name in PRIVATE_COOKIES)
+        or request.path.startswith(f"/{settings.ADMIN_URL}")
+    ):
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{hashlib.blake2b(url.encode(), digest_size=16).hexdigest()}"
+
+
+def is_cacheable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and get_max_age(response) != 0
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous readers' pages from the cache: one cache round trip per hit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = page_key(request)
+        if key is None:
+            return self.get_response(request)
+        found = cache.get_many([GENERATION, key])
+        generation = found.get(GENERATION, 0)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            _, response, story_id = entry
+            if story_id is not None:
+                count_view(request, story_id)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if is_cacheable(response):
+            story_id = getattr(response, "viewed_story_id", None)
+            cache.set(key, (generation, response, story_id), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
