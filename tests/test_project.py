@@ -1,13 +1,17 @@
 """The project as an operator meets it: settings from the environment, migrations."""
 
 import os
+import secrets
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.urls import reverse
 
 SETTINGS_CHECK = (
     "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
@@ -51,3 +55,67 @@ def test_indonesian_language_and_jakarta_time():
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def documented_production_environment():
+    """The variables .env.example documents, with a real secret key as operators set one."""
+    environment = {}
+    for line in (Path(settings.BASE_DIR) / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            environment[name] = value
+    environment["SECRET_KEY"] = secrets.token_urlsafe(50)
+    return environment
+
+
+def test_deploy_check_is_clean_with_the_documented_production_variables():
+    environment = documented_production_environment()
+    assert environment["DEBUG"] == "0" and environment["HTTPS"] == "1"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_health_says_ok_when_database_and_cache_answer(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_names_the_cache_when_redis_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"].startswith("gagal")
+
+
+@pytest.mark.django_db
+def test_health_names_the_database_when_it_is_down(client, monkeypatch):
+    def refused():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refused)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"database": "gagal: connection refused", "cache": "ok"}
+
+
+def test_liveness_answers_without_the_database(client):
+    response = client.get(reverse("livez"))  # no django_db mark: a query would fail the test
+    assert response.status_code == 200 and response.content == b"ok"

@@ -1,0 +1,100 @@
+"""Anonymous readers get cached pages, never stale beyond PAGE_CACHE_SECONDS, never private ones."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from articles.caching import purge_public_pages
+from articles.models import Article, DailyViews
+from articles.popularity import flush_views
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+READER = {"HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14) Chrome/130 Mobile Safari/537.36"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache(any_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    return any_cache
+
+
+def test_an_anonymous_reader_gets_the_cached_page_without_queries(client, django_assert_num_queries):
+    make_article(headline="Berita Utama")
+    first = client.get("/", **READER)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/", **READER)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Berita Utama" in second.content.decode()
+
+
+def test_a_cached_story_page_still_counts_each_reader_once(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    client.get(url, **READER)
+    assert client.get(url, REMOTE_ADDR="10.0.0.2", **READER)["X-Page-Cache"] == "hit"
+    client.get(url, REMOTE_ADDR="10.0.0.2", **READER)  # the same reader again
+    client.get(url, HTTP_USER_AGENT="Googlebot/2.1")  # a bot
+    flush_views()
+    assert DailyViews.objects.get(article=article).views == 2
+
+
+def test_a_withdrawn_story_disappears_at_once_when_pages_are_purged(client):
+    article = make_article(headline="Berita Yang Ditarik")
+    url = article.get_absolute_url()
+    assert client.get(url, **READER).status_code == 200
+    assert "Berita Yang Ditarik" in client.get("/", **READER).content.decode()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    purge_public_pages()
+    assert client.get(url, **READER).status_code == 404
+    assert "Berita Yang Ditarik" not in client.get("/", **READER).content.decode()
+
+
+def test_without_a_purge_changes_reach_readers_within_the_configured_delay(client, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    article = make_article(headline="Judul Lama")
+    url = article.get_absolute_url()
+    client.get(url, **READER)
+    client.get("/", **READER)
+    Article.objects.filter(pk=article.pk).update(headline="Judul Baru")
+    scheduled = make_article(headline="Berita Terjadwal", published_at=article.published_at)
+    assert "Judul Lama" in client.get(url, **READER).content.decode()  # still cached
+    assert "Berita Terjadwal" not in client.get("/", **READER).content.decode()
+    time.sleep(1.1)
+    assert "Judul Baru" in client.get(url, **READER).content.decode()
+    assert scheduled.headline in client.get("/", **READER).content.decode()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    time.sleep(1.1)
+    assert client.get(url, **READER).status_code == 404
+
+
+def test_signed_in_users_get_fresh_pages(client, django_user_model):
+    make_article()
+    client.get("/", **READER)
+    editor = django_user_model.objects.create_user("redaksi", password="x", is_staff=True)
+    client.force_login(editor)
+    response = client.get("/", **READER)
+    assert "X-Page-Cache" not in response
+
+
+def test_admin_errors_and_uncacheable_responses_are_not_cached(client):
+    for url in [reverse("admin:login"), "/berita/tidak-ada/", reverse("livez")]:
+        client.get(url, **READER)
+        assert "X-Page-Cache" not in client.get(url, **READER), url
+    assert "X-Page-Cache" not in client.post("/", **READER)
+
+
+def test_the_terpopuler_ranking_is_cached_but_a_withdrawn_story_leaves_it_at_once(client, settings):
+    settings.POPULAR_REFRESH_SECONDS = 60
+    settings.PAGE_CACHE_SECONDS = 0
+    popular, rising = make_article(headline="Paling Dibaca"), make_article(headline="Menyusul")
+    DailyViews.objects.create(article=popular, day=popular.published_at.date(), views=10)
+    assert [s.headline for s in client.get("/").context["terpopuler"]] == ["Paling Dibaca"]
+    DailyViews.objects.create(article=rising, day=popular.published_at.date(), views=50)
+    assert [s.headline for s in client.get("/").context["terpopuler"]] == ["Paling Dibaca"]
+    Article.objects.filter(pk=popular.pk).update(status=Article.Status.UNPUBLISHED)
+    assert "Paling Dibaca" not in client.get("/").content.decode()
