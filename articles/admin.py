@@ -5,7 +5,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -19,6 +19,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from . import presence, revisions, workflow
+from .caching import purge_public_pages
 from .models import (
     ZONES,
     Article,
@@ -297,6 +298,7 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         revisions.record(form.instance, user=request.user)
         presence.mark_closed(form.instance.pk, request.user)
+        transaction.on_commit(purge_public_pages)  # an edit reaches readers at once
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .caching import purge_public_pages
 from .models import Article, StateChange
 
 Status = Article.Status
@@ -156,4 +157,5 @@ def perform(article, action, *, user, note="", publish_at=None):
             publish_at=locked.published_at if locked.status == Status.PUBLISHED else None,
             note=note.strip(),
         )
+        transaction.on_commit(purge_public_pages)  # readers see the change at once
     return locked

@@ -5,10 +5,12 @@ import time
 import pytest
 from django.urls import reverse
 
+from articles import workflow
 from articles.caching import purge_public_pages
 from articles.models import Article, DailyViews
 from articles.popularity import flush_views
 from tests.factories import make_article
+from tests.test_revisions import logged_in, save
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,32 @@ def test_a_withdrawn_story_disappears_at_once_when_pages_are_purged(client):
     purge_public_pages()
     assert client.get(url, **READER).status_code == 404
     assert "Berita Yang Ditarik" not in client.get("/", **READER).content.decode()
+
+
+def test_withdrawing_and_publishing_in_the_workflow_reach_readers_at_once(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    article = make_article(headline="Berita Yang Ditarik")
+    url = article.get_absolute_url()
+    client.get(url, **READER)
+    client.get("/", **READER)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(article, workflow.Action.UNPUBLISH, user=admin_user, note="Data keliru")
+    assert client.get(url, **READER).status_code == 404
+    assert "Berita Yang Ditarik" not in client.get("/", **READER).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(article, workflow.Action.PUBLISH, user=admin_user)
+    assert client.get(url, **READER).status_code == 200
+
+
+def test_an_edit_saved_in_the_admin_reaches_readers_at_once(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    article = make_article(headline="Judul Sebelum Disunting")
+    client.get(article.get_absolute_url(), **READER)
+    with django_capture_on_commit_callbacks(execute=True):
+        save(logged_in(admin_user), article, headline="Judul Sesudah Disunting")
+    assert "Judul Sesudah Disunting" in client.get(article.get_absolute_url(), **READER).content.decode()
 
 
 def test_without_a_purge_changes_reach_readers_within_the_configured_delay(client, settings):
