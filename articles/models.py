@@ -208,13 +208,19 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def popular(self, *, days, limit):
-        """Most read over the last `days` days (views per day), ties broken by recency."""
+        """Ids of the most read stories over the last `days` days, ties broken by recency.
+
+        Only ids: summing narrow rows is several times faster than grouping whole
+        story cards, and callers fetch (and cache) the cards they show.
+        """
         since = timezone.localdate() - timedelta(days=days - 1)
         return (
             self.published()
             .filter(daily_views__day__gte=since)
+            .values("pk")
             .annotate(window_views=models.Sum("daily_views__views"))
-            .order_by("-window_views", "-published_at", "-pk")[:limit]
+            .order_by("-window_views", "-published_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
         )
 
 
