@@ -2,7 +2,8 @@
 
 A reader's view counts once per client (address and browser) per story per
 VIEW_DEDUPE_SECONDS, and never for bots. With Redis as the cache, a counted view
-is one HINCRBY in Redis, not a database write on the reader's request: every
+is one Redis round trip (de-duplication and HINCRBY in one script), not a database
+write on the reader's request: every
 VIEW_FLUSH_SECONDS the first request to find the flush due moves all buffered
 views into `DailyViews` in one transaction (`manage.py flush_views` does the same
 from cron or a deploy). Without Redis, or while Redis is failing, each view is one
@@ -59,22 +60,16 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def first_view_in_window(request, article_id):
-    """True for a client's first view of the story in VIEW_DEDUPE_SECONDS.
-
-    While the cache is failing (django-redis answers None) every view counts:
-    better a few repeats than losing readers.
-    """
-    fingerprint = f"{client_address(request)}|{request.headers.get('User-Agent', '')}"
-    client = hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest()
-    added = cache.add(f"seen:{article_id}:{client}", 1, settings.VIEW_DEDUPE_SECONDS)
-    return added is not False
+def reader_fingerprint(request):
+    """Who is reading, as far as a count needs to know: address and browser, hashed."""
+    reader = f"{client_address(request)}|{request.headers.get('User-Agent', '')}"
+    return hashlib.blake2b(reader.encode(), digest_size=12).hexdigest()
 
 
 def count_view(request, article_id):
     """Record a reader's view of a story, unless it is a bot or a repeat."""
-    if is_countable(request) and first_view_in_window(request, article_id):
-        record_view(article_id)
+    if is_countable(request):
+        record_view(article_id, reader=reader_fingerprint(request))
 
 
 def redis_client():
@@ -88,23 +83,45 @@ def redis_key(name):
     return caches["default"].make_key(name)
 
 
-def record_view(article_id, *, day=None):
-    """Add one view to the story's count for `day` (today in Asia/Jakarta)."""
+# One round trip: skip a repeat, add the view to the pending hash, say if a flush is due.
+BUFFER_VIEW = """
+if KEYS[1] ~= "" and not redis.call("SET", KEYS[1], 1, "NX", "EX", ARGV[1]) then
+  return -1
+end
+redis.call("HINCRBY", KEYS[2], ARGV[2], 1)
+if redis.call("SET", KEYS[3], 1, "NX", "EX", ARGV[3]) then return 1 end
+return 0
+"""
+FLUSH_NOW = 1
+
+
+def record_view(article_id, *, day=None, reader=None):
+    """Add one view of the story on `day` (today in Asia/Jakarta).
+
+    With `reader`, only that reader's first view in VIEW_DEDUPE_SECONDS counts.
+    While Redis is failing every view counts: better a few repeats than lost readers.
+    """
     day = day or timezone.localdate()
+    seen = f"seen:{article_id}:{reader}" if reader else None
     client = redis_client()
     if client is not None:
         try:
-            pipe = client.pipeline()
-            pipe.hincrby(redis_key(PENDING), f"{article_id}:{day.isoformat()}", 1)
-            pipe.set(redis_key(FLUSH_DUE), 1, nx=True, ex=max(1, settings.VIEW_FLUSH_SECONDS))
-            _, flush_due = pipe.execute()
+            outcome = client.register_script(BUFFER_VIEW)(
+                keys=[redis_key(seen) if seen else "", redis_key(PENDING), redis_key(FLUSH_DUE)],
+                args=[
+                    settings.VIEW_DEDUPE_SECONDS,
+                    f"{article_id}:{day.isoformat()}",
+                    max(1, settings.VIEW_FLUSH_SECONDS),
+                ],
+            )
         except RedisError:
             logger.warning("Redis unavailable: view of story %s written to the database", article_id)
         else:
-            if flush_due:
+            if outcome == FLUSH_NOW:
                 flush_views()
             return
-    add_views({(article_id, day): 1})
+    if seen is None or cache.add(seen, 1, settings.VIEW_DEDUPE_SECONDS) is not False:
+        add_views({(article_id, day): 1})
 
 
 def add_views(counts):

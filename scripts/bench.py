@@ -1,0 +1,240 @@
+"""Load-test every public page type against gunicorn in production settings; print a table.
+
+    .venv/bin/python scripts/bench.py --stories 1000
+    .venv/bin/python scripts/bench.py --stories 100000 \
+        --database-url postgres://postgres@127.0.0.1:5432/newsroom_bench
+
+Fills the database with `generate_demo` (only when it does not already hold that
+many stories), collects static files, starts gunicorn (2 workers, DEBUG off, Redis
+cache) on 127.0.0.1, and runs wrk against each page twice: "miss" requests carry a
+unique query string so every one is rendered (the page cache stores and never
+serves them), "hit" requests are the same URL, served from the page cache. Each
+request has its own User-Agent, so every article request is a new reader whose
+view is counted; the script checks that every one of them reached the database.
+The ceiling is /livez: a constant response through the whole middleware stack.
+SQL per request is measured in-process for the same URL (no page cache, warm
+Terpopuler ranking). `--profile PAGE` prints a pyinstrument profile instead.
+Only loopback is used; every wrk run is bounded by --duration.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WRK_SCRIPT = """
+local path, mode, run = "{path}", "{mode}", "{run}"
+local separator = string.find(path, "?", 1, true) and "&" or "?"
+local sent, next_salt = 0, 1
+setup = function(thread) thread:set("salt", next_salt); next_salt = next_salt + 1 end
+request = function()
+  sent = sent + 1
+  local tag = run .. "-" .. salt .. "-" .. sent
+  local target = path
+  if mode == "miss" then target = path .. separator .. "bench=" .. tag end
+  return wrk.format("GET", target, {{["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0 r" .. tag}})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nRESULT {{"requests": %d, "duration_us": %d, "errors": %d, "p50_us": %d, "p99_us": %d}}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument(
+        "--database-url", default=f"sqlite:///{BASE_DIR / 'bench.sqlite3'}", help="default: SQLite"
+    )
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--port", type=int, default=8300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--profile", metavar="PAGE", help="profile one page type in-process")
+    return parser.parse_args()
+
+
+def production_environment(args, workdir):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": args.database_url,
+        "CACHE_URL": args.cache_url,
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(BASE_DIR / "media"),
+        "HTTPS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env, *command):
+    subprocess.run([PYTHON, "manage.py", *command], cwd=BASE_DIR, env=env, check=True)
+
+
+def prepare_data(args, env):
+    from articles.models import Article
+
+    manage(env, "migrate", "--noinput", "-v0")
+    if Article.objects.count() != args.stories:
+        manage(env, "flush", "--noinput")
+        started = time.monotonic()
+        manage(env, "generate_demo", "--stories", str(args.stories))
+        print(f"generate_demo --stories {args.stories}: {time.monotonic() - started:.1f} s")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def start_gunicorn(args, env):
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")), "newsroom.wsgi",
+            "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+        ],  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/livez", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def worker_rss_mib(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def wrk(args, path, mode, workdir):
+    script = workdir / f"{mode}.lua"
+    script.write_text(WRK_SCRIPT.format(path=path, mode=mode, run=secrets.token_hex(4)))
+    output = subprocess.run(
+        [
+            "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+            "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{args.port}",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = json.loads(output.split("RESULT ", 1)[1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def article_views(article_url):
+    from django.db.models import Sum
+
+    from articles.models import Article, DailyViews
+    from articles.popularity import flush_views
+
+    flush_views()
+    slug = article_url.rstrip("/").rsplit("/", 1)[1]
+    total = DailyViews.objects.filter(article=Article.objects.get(slug=slug)).aggregate(Sum("views"))
+    return total["views__sum"] or 0
+
+
+def profile(page, pages):
+    from pyinstrument import Profiler
+
+    from articles.sampling import reader_client
+
+    client = reader_client()
+    client.get(pages[page])  # warm the ranking and the connection
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for number in range(200):
+            client.get(f"{pages[page]}?bench={number}", HTTP_USER_AGENT=f"Mozilla/5.0 r{number}")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+def main():
+    args = parse_args()
+    if shutil.which("wrk") is None and not args.profile:
+        raise SystemExit("wrk is not installed: run `make bench` (installs Debian's wrk as root).")
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    env = production_environment(args, workdir)
+    os.environ.update(env)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+
+    from articles.sampling import page_queries, public_pages
+
+    prepare_data(args, env)
+    cache.clear()
+    pages = public_pages()
+    if args.profile:
+        return profile(args.profile, pages)
+    queries = {page: len(page_queries(url)) for page, url in pages.items() if url}
+    connection.close()
+    views_before = article_views(pages["article"])
+    server = start_gunicorn(args, env)
+    rows, article_requests = [], 0
+    try:
+        ceiling = wrk(args, "/livez", "hit", workdir)
+        rows.append(("ceiling (/livez)", "-", ceiling, "0"))
+        for page, url in pages.items():
+            if url is None:
+                rows.append((page, "-", None, "n/a"))
+                continue
+            for mode in ("miss", "hit"):
+                result = wrk(args, url, mode, workdir)
+                if page == "article":
+                    article_requests += result["requests"]
+                rows.append((page, mode, result, "0" if mode == "hit" else str(queries[page])))
+        rss = worker_rss_mib(server)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    counted = article_views(pages["article"]) - views_before
+
+    print(f"\n{args.stories} stories, {connection.vendor}, cache {args.cache_url}, "
+          f"{args.workers} gunicorn workers, wrk -t{args.threads} -c{args.connections} "
+          f"-d{args.duration}s")  # fmt: skip
+    print(f"{'page':<18}{'cache':<7}{'req/s':>9}{'% ceil':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}{'errors':>8}")
+    for page, mode, result, sql in rows:
+        if result is None:
+            print(f"{page:<18}{mode:<7}{'n/a':>9}")
+            continue
+        share = 100 * result["rps"] / ceiling["rps"]
+        print(
+            f"{page:<18}{mode:<7}{result['rps']:>9.0f}{share:>7.0f}%{result['p50_us'] / 1000:>9.2f}"
+            f"{result['p99_us'] / 1000:>9.2f}{sql:>5}{result['errors']:>8}"
+        )
+    print("worker RSS after the run: " + ", ".join(f"{size:.0f} MiB" for size in rss))
+    print(f"article views sent {article_requests}, counted {counted}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
