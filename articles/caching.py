@@ -26,8 +26,13 @@ PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
 def purge_public_pages():
-    """Drop every cached public page, on every server, at once."""
+    """Drop every cached public page and sidebar, on every server, at once."""
     cache.set(GENERATION, time.time_ns(), None)
+
+
+def page_generation():
+    """Changes on every purge; part of every cached page's and fragment's key."""
+    return cache.get(GENERATION, 0)
 
 
 def page_key(request):

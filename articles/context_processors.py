@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import SimpleLazyObject
 
+from .caching import page_generation
 from .sections import navigation_sections
 
 
@@ -13,4 +15,7 @@ def site(request):
         # Joined, not resolved: a path like //evil.example/ must stay a path on this site.
         "canonical_url": origin + escape_uri_path(request.path),
         "navigation_sections": navigation_sections,
+        # The rendered Terkini/Terpopuler sidebar is shared from the cache like whole pages.
+        "SIDEBAR_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
+        "PAGE_GENERATION": SimpleLazyObject(page_generation),
     }

@@ -12,6 +12,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -25,10 +26,15 @@ FIRST_INDEKS_DAY = date(1900, 1, 1)  # earlier dates are typos, and have no "day
 
 
 class ReaderListsMixin:
-    """Adds the Terkini and Terpopuler lists every reader page shows."""
+    """Adds the Terkini and Terpopuler lists every reader page shows.
+
+    They are read only when used: a sidebar served from the cache needs no query.
+    """
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(terkini=terkini(), terpopuler=terpopuler(), **kwargs)
+        return super().get_context_data(
+            terkini=SimpleLazyObject(terkini), terpopuler=SimpleLazyObject(terpopuler), **kwargs
+        )
 
 
 class HomeView(ReaderListsMixin, TemplateView):
@@ -87,7 +93,10 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, revision=self.revision, **kwargs)
+        # A revision's headline must never reach readers through the shared sidebar.
+        return super().get_context_data(
+            preview=True, revision=self.revision, SIDEBAR_CACHE_SECONDS=0, **kwargs
+        )
 
 
 class StoryListView(ReaderListsMixin, ListView):

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from articles import workflow
+from articles import revisions, workflow
 from articles.caching import purge_public_pages
 from articles.models import Article, DailyViews
 from articles.popularity import flush_views
@@ -126,3 +126,27 @@ def test_the_terpopuler_ranking_is_cached_but_a_withdrawn_story_leaves_it_at_onc
     assert [s.headline for s in client.get("/").context["terpopuler"]] == ["Paling Dibaca"]
     Article.objects.filter(pk=popular.pk).update(status=Article.Status.UNPUBLISHED)
     assert "Paling Dibaca" not in client.get("/").content.decode()
+
+
+def test_a_page_rendered_afresh_takes_the_shared_sidebar_from_the_cache(
+    client, django_assert_num_queries
+):
+    article = make_article(tags=["Garut"])
+    client.get("/", **READER)  # renders and stores the sidebar
+    with django_assert_num_queries(4):
+        # 1 story with photo and editor, 2 sources, 3 tags, 4 related links: Terkini and
+        # Terpopuler come with the cached sidebar (and a bot's view is not counted).
+        response = client.get(article.get_absolute_url(), HTTP_USER_AGENT="Googlebot/2.1")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Terpopuler" in response.content.decode()
+
+
+def test_previewing_a_revision_never_puts_its_headline_in_the_readers_sidebar(client, admin_user):
+    article = make_article(headline="Judul Yang Terbit")
+    revisions.record(article)
+    article.headline, article.version = "Judul Rancangan Revisi", 2
+    revisions.record(article)  # a revision not (yet) restored: readers still see version 1
+    staff = logged_in(admin_user)
+    preview = staff.get(reverse("admin:articles_article_revision_preview", args=[article.pk, 2]))
+    assert "Judul Rancangan Revisi" in preview.content.decode()
+    assert "Judul Rancangan Revisi" not in client.get("/", **READER).content.decode()
