@@ -31,3 +31,11 @@ browser:
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install browser
 	$(VENV)/bin/pytest
+
+## Load test (README "Benchmark"): STORIES=100000 DATABASE_URL=postgres://... make bench
+STORIES ?= 1000
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "wrk is not installed (apt-get install wrk, as root)"; exit 1; }
+	$(PY) scripts/bench.py --stories $(STORIES) $(if $(DATABASE_URL),--database-url $(DATABASE_URL))

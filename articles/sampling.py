@@ -1,5 +1,7 @@
 """One URL of each public page type, and the SQL each runs: for the benchmark and plan checks."""
 
+import time
+
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -46,13 +48,19 @@ def reader_client():
     return Client(HTTP_HOST=hosts[0] if hosts else "localhost", HTTP_USER_AGENT=READER_AGENT)
 
 
-def page_queries(url, *, client=None):
-    """The SQL one request for `url` runs in steady state: no page cache, a warm ranking."""
+def page_queries(url, *, client=None, shared_fragments=False):
+    """The SQL one request for `url` runs when the page is rendered, with a warm ranking.
+
+    With `shared_fragments` the cached sidebar is used, as by a page-cache miss in
+    production; without, everything the page shows is read (to EXPLAIN it all).
+    """
     client = client or reader_client()
-    with override_settings(PAGE_CACHE_SECONDS=0):
-        client.get(url)  # fills the Terpopuler ranking cache, as earlier readers would
+    seconds = settings.PAGE_CACHE_SECONDS if shared_fragments else 0
+    separator = "&" if "?" in url else "?"
+    with override_settings(PAGE_CACHE_SECONDS=seconds):
+        client.get(url)  # fills the ranking (and sidebar) caches, as earlier readers would
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
+            response = client.get(f"{url}{separator}fresh={time.time_ns()}")
     if response.status_code != 200:
         raise LookupError(f"{url} answered {response.status_code}")
     return [query["sql"] for query in captured.captured_queries]
