@@ -36,8 +36,6 @@ def browser():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, as rows it finds are its own."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()

@@ -25,6 +25,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.mkdtemp(prefix="newsroom-test-db-"), "test.sqlite3")
     }
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA synchronous=OFF;"}  # noqa: F405
+
 # Pages and the Terpopuler ranking are computed fresh unless a test turns caching on.
 PAGE_CACHE_SECONDS = 0
 POPULAR_REFRESH_SECONDS = 0
