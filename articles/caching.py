@@ -7,8 +7,10 @@ that delay, on every app server (the cache is Redis in production).
 it after every state change.
 
 Only what is the same for every anonymous reader is kept: GET requests without
-a session or messages cookie, outside the admin, answered 200 without cookies
-and without `Cache-Control: private/no-cache/no-store`. A story page served from
+a session or messages cookie, outside the admin, with no query string but
+`?page=`, answered 200 without cookies and without `Cache-Control:
+private/no-cache/no-store`. (Any other query string, such as a search or a
+tracking tag, is rendered afresh: unique query strings must not fill the cache.) A story page served from
 the cache still counts the reader's view.
 """
 
@@ -23,6 +25,7 @@ from .popularity import count_view
 
 GENERATION = "pages:generation"
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+CACHED_QUERY_PARAMETERS = {"page"}
 
 
 def purge_public_pages():
@@ -41,6 +44,7 @@ def page_key(request):
         settings.PAGE_CACHE_SECONDS <= 0
         or request.method != "GET"
         or any(name in request.COOKIES for name in PRIVATE_COOKIES)
+        or not CACHED_QUERY_PARAMETERS.issuperset(request.GET)
         or request.path.startswith(f"/{settings.ADMIN_URL}")
     ):
         return None

@@ -7,8 +7,8 @@
 Fills the database with `generate_demo` (only when it does not already hold that
 many stories), collects static files, starts gunicorn (2 workers, DEBUG off, Redis
 cache) on 127.0.0.1, and runs wrk against each page twice: "miss" requests carry a
-unique query string so every one is rendered (the page cache stores and never
-serves them), "hit" requests are the same URL, served from the page cache. Each
+unique query string so every one is rendered (the page cache skips them), "hit"
+requests are the same URL, served from the page cache (search never is). Each
 request has its own User-Agent, so every article request is a new reader whose
 view is counted; the script checks that every one of them reached the database.
 The ceiling is /livez: a constant response through the whole middleware stack.

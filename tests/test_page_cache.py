@@ -100,6 +100,16 @@ def test_without_a_purge_changes_reach_readers_within_the_configured_delay(clien
     assert client.get(url, **READER).status_code == 404
 
 
+def test_only_pagination_query_strings_are_cached(client):
+    make_article(tags=["Garut"])
+    tag_page = reverse("articles:tag", args=["garut"])
+    for url in [f"{tag_page}?page=1", f"{tag_page}?page=1"]:
+        response = client.get(url, **READER)
+    assert response["X-Page-Cache"] == "hit"
+    for url in ["/?utm_source=wa", "/?utm_source=wa", f"{tag_page}?page=1&x=1"]:
+        assert "X-Page-Cache" not in client.get(url, **READER), url
+
+
 def test_signed_in_users_get_fresh_pages(client, django_user_model):
     make_article()
     client.get("/", **READER)
