@@ -191,7 +191,7 @@ class TagView(StoryListView):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def filter_stories(self, stories):
-        return stories.filter(tags=self.subject)
+        return stories.tagged(self.subject)
 
     def get_feed_url(self):
         return reverse("articles:tag_feed", args=[self.subject.slug])

@@ -83,6 +83,16 @@ def test_tags_link_to_their_tag_page_which_lists_the_story(client):
     assert article.headline in tag_page
 
 
+def test_a_tag_page_lists_its_published_stories_only_newest_first(client):
+    now = timezone.now()
+    older = make_article(headline="Banjir Lama", tags=["Banjir"], published_at=now - timedelta(days=2))
+    newer = make_article(headline="Banjir Baru", tags=["Banjir", "Garut"], published_at=now - timedelta(hours=1))
+    make_article(headline="Longsor", tags=["Longsor"])
+    make_article(headline="Banjir Draf", tags=["Banjir"], status=Article.Status.DRAFT)
+    stories = client.get(reverse("articles:tag", args=["banjir"])).context["stories"]
+    assert list(stories) == [newer, older]
+
+
 def test_baca_juga_links_to_a_published_story_or_shows_its_title(client):
     target = make_article(headline="Berita Tujuan")
     hidden = make_article(headline="Berita Draf", status=Article.Status.DRAFT)
