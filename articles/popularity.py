@@ -206,8 +206,11 @@ def terpopuler(limit=None):
     key = f"terpopuler:{settings.POPULAR_WINDOW_DAYS}:{limit}"
     ranking = cache.get(key)
     if ranking is None:
-        ranking = list(Article.objects.popular(days=settings.POPULAR_WINDOW_DAYS, limit=limit))
-        cache.set(key, ranking, settings.POPULAR_REFRESH_SECONDS)
-    found = Article.objects.published().for_lists().in_bulk(ranking)
-    popular = [found[pk] for pk in ranking if pk in found]
+        popular = list(
+            Article.objects.for_lists().popular(days=settings.POPULAR_WINDOW_DAYS, limit=limit)
+        )
+        cache.set(key, [story.pk for story in popular], settings.POPULAR_REFRESH_SECONDS)
+    else:
+        found = Article.objects.published().for_lists().in_bulk(ranking)
+        popular = [found[pk] for pk in ranking if pk in found]
     return popular or terkini(limit)

@@ -69,5 +69,9 @@ def page_queries(url, *, client=None, shared_fragments=False):
 def ranking_queries():
     """The SQL of one Terpopuler ranking, which runs once per POPULAR_REFRESH_SECONDS."""
     with CaptureQueriesContext(connection) as captured:
-        list(Article.objects.popular(days=settings.POPULAR_WINDOW_DAYS, limit=settings.TERPOPULER_COUNT))
+        list(
+            Article.objects.for_lists().popular(
+                days=settings.POPULAR_WINDOW_DAYS, limit=settings.TERPOPULER_COUNT
+            )
+        )
     return [query["sql"] for query in captured.captured_queries]

@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from .caching import page_generation
 from .models import Article, Section
 
 NAVIGATION_CACHE_KEY = "navigation-sections"
@@ -25,23 +27,33 @@ def navigation_sections():
 
 
 def section_blocks(per_section=STORIES_PER_BLOCK):
-    """[(section, its latest stories)] in navigation order, all sections in one query."""
+    """[(section, its latest stories)] in navigation order, all sections in one query.
+
+    Ranking every published story by kanal takes about 280 ms at 100,000 stories,
+    so the chosen ids are kept for PAGE_CACHE_SECONDS (dropped by a purge, like
+    pages); the stories themselves are read fresh, so a withdrawn one leaves at once.
+    """
     sections = navigation_sections()
     if not sections:
         return []
-    ranked = (
-        Article.objects.latest_published()
-        .for_lists()
-        .filter(section__isnull=False)
-        .annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
+    key = f"section-blocks:{per_section}:{page_generation()}"
+    chosen = cache.get(key)
+    stories = Article.objects.latest_published().for_lists()
+    if chosen is None:
+        ranked = list(
+            stories.filter(section__isnull=False)
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
             )
+            .filter(place__lte=per_section)
         )
-        .filter(place__lte=per_section)
-    )
+        cache.set(key, [story.pk for story in ranked], settings.PAGE_CACHE_SECONDS)
+    else:
+        ranked = list(stories.filter(pk__in=chosen))
     stories_by_section = defaultdict(list)
     for story in ranked:
         stories_by_section[story.section_id].append(story)

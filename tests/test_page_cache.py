@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles import revisions, workflow
 from articles.caching import purge_public_pages
-from articles.models import Article, DailyViews
+from articles.models import Article, DailyViews, Section
 from articles.popularity import flush_views
 from tests.factories import make_article
 from tests.test_revisions import logged_in, save
@@ -160,3 +160,20 @@ def test_previewing_a_revision_never_puts_its_headline_in_the_readers_sidebar(cl
     preview = staff.get(reverse("admin:articles_article_revision_preview", args=[article.pk, 2]))
     assert "Judul Rancangan Revisi" in preview.content.decode()
     assert "Judul Rancangan Revisi" not in client.get("/", **READER).content.decode()
+
+
+def test_home_kanal_blocks_are_chosen_once_but_read_fresh(client, admin_user):
+    section = Section.objects.create(name="Priangan", slug="priangan")
+    first = make_article(headline="Kanal Pertama", section=section)
+
+    def block_headlines():
+        response = client.get("/", {"utm_source": "wa"}, **READER)  # rendered, not a cached page
+        return [story.headline for _, stories in response.context["section_blocks"] for story in stories]
+
+    assert block_headlines() == ["Kanal Pertama"]
+    second = make_article(headline="Kanal Kedua", section=section)
+    assert block_headlines() == ["Kanal Pertama"]  # the choice is kept...
+    Article.objects.filter(pk=first.pk).update(status=Article.Status.UNPUBLISHED)
+    assert block_headlines() == []  # ...but a withdrawn story leaves at once
+    purge_public_pages()
+    assert block_headlines() == [second.headline]
