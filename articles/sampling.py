@@ -48,30 +48,26 @@ def reader_client():
     return Client(HTTP_HOST=hosts[0] if hosts else "localhost", HTTP_USER_AGENT=READER_AGENT)
 
 
-def page_queries(url, *, client=None, shared_fragments=False):
-    """The SQL one request for `url` runs when the page is rendered, with a warm ranking.
-
-    With `shared_fragments` the cached sidebar is used, as by a page-cache miss in
-    production; without, everything the page shows is read (to EXPLAIN it all).
-    """
+def page_queries(url, *, client=None):
+    """The SQL one request for `url` runs when the page cache misses, as in production:
+    the shared sidebar, kanal blocks and Terpopuler ranking are warm."""
     client = client or reader_client()
-    seconds = settings.PAGE_CACHE_SECONDS if shared_fragments else 0
     separator = "&" if "?" in url else "?"
-    with override_settings(PAGE_CACHE_SECONDS=seconds):
-        client.get(url)  # fills the ranking (and sidebar) caches, as earlier readers would
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(f"{url}{separator}fresh={time.time_ns()}")
+    client.get(url)  # fills the shared caches, as earlier readers would
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"{url}{separator}fresh={time.time_ns()}")
     if response.status_code != 200:
         raise LookupError(f"{url} answered {response.status_code}")
     return [query["sql"] for query in captured.captured_queries]
 
 
-def ranking_queries():
-    """The SQL of one Terpopuler ranking, which runs once per POPULAR_REFRESH_SECONDS."""
-    with CaptureQueriesContext(connection) as captured:
-        list(
-            Article.objects.for_lists().popular(
-                days=settings.POPULAR_WINDOW_DAYS, limit=settings.TERPOPULER_COUNT
-            )
-        )
+def periodic_queries():
+    """The SQL of what pages share through the cache and recompute once per period:
+    the sidebar's Terkini and Terpopuler (with its ranking) and the home page's kanal blocks."""
+    from .popularity import terkini, terpopuler
+    from .sections import section_blocks
+
+    with override_settings(PAGE_CACHE_SECONDS=0, POPULAR_REFRESH_SECONDS=0):
+        with CaptureQueriesContext(connection) as captured:
+            terkini(), terpopuler(), section_blocks()
     return [query["sql"] for query in captured.captured_queries]

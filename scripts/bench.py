@@ -196,7 +196,7 @@ def main():
     if args.profile:
         return profile(args.profile, pages)
     queries = {
-        page: len(page_queries(url, shared_fragments=True)) for page, url in pages.items() if url
+        page: len(page_queries(url)) for page, url in pages.items() if url
     }
     connection.close()
     views_before = article_views(pages["article"])

@@ -1,11 +1,12 @@
 """Show how PostgreSQL runs every query of every public page, and catch sequential scans.
 
-Each page type is requested (no page cache, a warm Terpopuler ranking), its SELECTs
-are run again under EXPLAIN, and every sequential scan of a table larger than
---rows rows is reported; the exit status is 1 if there is one. The ranking itself,
-which runs once a minute, is shown too and checked only with --prefer-indexes:
-that option tells the planner to avoid sequential scans, so on a small database a
-remaining one means that no index can serve the query (the test suite runs it so).
+Each page type is requested as a page-cache miss is served (the shared sidebar,
+kanal blocks and Terpopuler ranking warm), its SELECTs are run again under
+EXPLAIN, and every sequential scan of a table larger than --rows rows is reported;
+the exit status is 1 if there is one. The shared lists, recomputed once per cache
+period, are shown too and checked only with --prefer-indexes: that option tells
+the planner to avoid sequential scans, so on a small database a remaining one
+means that no index can serve the query (the test suite runs it so).
 """
 
 import json
@@ -13,7 +14,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.sampling import page_queries, public_pages, ranking_queries
+from articles.sampling import page_queries, periodic_queries, public_pages
 
 
 def plan_nodes(node):
@@ -35,8 +36,11 @@ class Command(BaseCommand):
             raise CommandError("explain_pages needs PostgreSQL (DATABASE_URL=postgres://...).")
         sizes = self.table_sizes()
         problems = []
-        pages = {page: url and page_queries(url) for page, url in public_pages().items()}
-        pages["terpopuler ranking (periodic)"] = ranking_queries()
+        pages = {
+            page: url and page_queries(url)
+            for page, url in public_pages().items()
+        }
+        pages["shared lists (periodic)"] = periodic_queries()
         for page, queries in pages.items():
             if queries is None:
                 self.stdout.write(f"{page}: n/a (no route)")
