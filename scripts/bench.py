@@ -217,7 +217,11 @@ def main():
         rss = worker_rss_mib(server)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers stuck in a slow page
+            server.kill()
+            server.wait()
     counted = article_views(pages["article"]) - views_before
 
     print(f"\n{args.stories} stories, {connection.vendor}, cache {args.cache_url}, "
