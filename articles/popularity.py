@@ -24,6 +24,8 @@ from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import LockError, RedisError, ResponseError
 
+from newsroom.security import client_address
+
 from .models import Article, DailyViews, ViewBatch
 
 logger = logging.getLogger(__name__)
@@ -51,12 +53,6 @@ def is_countable(request):
         return False
     user = getattr(request, "user", None)  # absent on pages served from the page cache
     return not (user and user.is_staff)
-
-
-def client_address(request):
-    if settings.CLIENT_IP_HEADER:
-        return request.headers.get(settings.CLIENT_IP_HEADER, "")
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def reader_fingerprint(request):

@@ -52,7 +52,8 @@ def production_settings(*names, **env):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    return eval(result.stdout)  # noqa: S307 - our own repr() of plain values
+    # The last line: logs go to stdout too (the app's start-up may log before it).
+    return eval(result.stdout.splitlines()[-1])  # noqa: S307 - our own repr() of plain values
 
 
 class TestLoginLockout:
