@@ -3,7 +3,7 @@
 PostgreSQL has no Indonesian stemmer, so the `simple` configuration is used: it
 lowercases and keeps every word whole, which suits Indonesian, whose affixes
 (me-, -kan, -nya) a wrong-language stemmer would mangle. Text and query both go
-through `unaccent` (migration 0003), so "Sao Paulo" finds "São Paulo"; the
+through `unaccent` (migrations 0003 and 0006), so "Sao Paulo" finds "São Paulo"; the
 highlighted text keeps its accents, and a word matched only without them is not
 marked. An exact headline match comes first, then stories whose
 headline alone matches the whole query, then the rest by rank (headline weighs A,
@@ -18,12 +18,13 @@ import re
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 100
+RANK_CANDIDATES = 500
 MAX_FALLBACK_WORDS = 8
 EXCERPT_LENGTH = 240
 START, STOP = "\x02", "\x03"
@@ -51,16 +52,44 @@ def matching(stories, query):
     return _simple_matching(stories, query, exact_headline)
 
 
+class ImmutableUnaccent(Func):
+    """`unaccent` declared immutable (migration 0006), so an index can be built on it."""
+
+    function = "newsroom_unaccent"
+    output_field = TextField()
+
+
+def document_vector():
+    """Headline (weight A) and body (B) as one tsvector: the expression the GIN index holds.
+
+    The index (migration 0006) is built from this very expression, so PostgreSQL
+    uses it for `@@` instead of reading every story.
+    """
+    return SearchVector(ImmutableUnaccent("headline"), weight="A", config=CONFIG) + SearchVector(
+        ImmutableUnaccent("body"), weight="B", config=CONFIG
+    )
+
+
 def _postgres_matching(stories, query, exact_headline):
+    """Match through the GIN index, then rank only the newest RANK_CANDIDATES matches.
+
+    Ranking reads every matching story's text; a common word matches tens of
+    thousands of stories, so ranking them all would take seconds. A story whose
+    headline is exactly the query is always a candidate.
+    """
     search_query = SearchQuery(Unaccent(Value(query)), config=CONFIG, search_type="websearch")
-    headline_vector = SearchVector(Unaccent("headline"), config=CONFIG)
-    vector = SearchVector(Unaccent("headline"), weight="A", config=CONFIG) + SearchVector(
-        Unaccent("body"), weight="B", config=CONFIG
+    headline_vector = SearchVector(ImmutableUnaccent("headline"), config=CONFIG)
+    vector = document_vector()
+    newest_matches = (
+        stories.annotate(search_vector=vector)
+        .filter(search_vector=search_query)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:RANK_CANDIDATES]
     )
     marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
     return (
-        stories.annotate(search_vector=vector, headline_vector=headline_vector)
-        .filter(search_vector=search_query)
+        stories.filter(Q(pk__in=Subquery(newest_matches)) | Q(headline__iexact=query))
+        .annotate(headline_vector=headline_vector)
         .annotate(
             exact_headline=exact_headline,
             headline_hit=Case(

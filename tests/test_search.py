@@ -116,3 +116,44 @@ def test_accents_do_not_matter_on_postgresql():
     assert found("sao paulo") == ["Timnas tiba di São Paulo"]
     assert found("cafe") == ["Timnas tiba di São Paulo"]
     assert found("São") == ["Timnas tiba di São Paulo"]
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_postgresql_search_filters_through_the_gin_index():
+    """The index of migration 0006 and the search code must hold the same expression."""
+    from articles import search
+
+    from django.contrib.postgres.search import SearchQuery
+
+    make_article(headline="Banjir Bandang di Garut")
+    matches = (
+        Article.objects.annotate(search_vector=search.document_vector())
+        .filter(search_vector=SearchQuery("banjir", config=search.CONFIG))
+        .values("pk")
+    )
+    sql, params = matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Left only bitmap scans, the planner can answer through an index condition alone.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "article_search_document" in plan, plan
+
+
+@postgres_only
+@pytest.mark.postgres
+def test_only_the_newest_matches_are_ranked_but_an_exact_headline_always_is(settings):
+    from articles import search
+
+    old = make_article(
+        headline="Banjir", published_at=timezone.now() - timezone.timedelta(days=900)
+    )
+    for _ in range(3):
+        make_article(headline="Banjir lagi di Garut")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "RANK_CANDIDATES", 2)
+        found = list(search.matching(Article.objects.published(), "banjir"))
+    assert found[0] == old
+    assert len(found) == 3  # the exact headline, then the two newest
