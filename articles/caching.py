@@ -10,8 +10,8 @@ Only what is the same for every anonymous reader is kept: GET requests without
 a session or messages cookie, outside the admin, with no query string but
 `?page=`, answered 200 without cookies and without `Cache-Control:
 private/no-cache/no-store`. (Any other query string, such as a search or a
-tracking tag, is rendered afresh: unique query strings must not fill the cache.) A story page served from
-the cache still counts the reader's view.
+tracking tag, is rendered afresh: unique query strings must not fill the
+cache.) A story page served from the cache still counts the reader's view.
 """
 
 import hashlib

@@ -143,7 +143,7 @@ def demo_photo(rng, width=1200, height=675):
         mix = y / height
         draw.line(
             [(0, y), (width, y)],
-            fill=tuple(int(a + (b - a) * mix) for a, b in zip(top, bottom)),
+            fill=tuple(int(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)),
         )
     for _ in range(rng.randint(4, 9)):
         x, y = rng.randint(0, width), rng.randint(0, height)

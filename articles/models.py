@@ -128,7 +128,9 @@ class Section(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("deskripsi"), blank=True)
     position = models.PositiveSmallIntegerField(
-        _("urutan di navigasi"), default=0, help_text=_("Kanal dengan angka kecil tampil lebih dulu.")
+        _("urutan di navigasi"),
+        default=0,
+        help_text=_("Kanal dengan angka kecil tampil lebih dulu."),
     )
 
     class Meta:
@@ -330,13 +332,17 @@ class Article(models.Model):
         default=StoryTimeZone.WIB,
         help_text=_("Zona waktu yang dipakai untuk menampilkan waktu terbit berita ini."),
     )
-    first_published_at = models.DateTimeField(_("pertama terbit"), null=True, blank=True, editable=False)
+    first_published_at = models.DateTimeField(
+        _("pertama terbit"), null=True, blank=True, editable=False
+    )
     content_updated_at = models.DateTimeField(
         _("isi diperbarui"),
         null=True,
         blank=True,
         editable=False,
-        help_text=_("Waktu isi berita yang sudah terbit terakhir diubah; pembaca melihat 'Diperbarui'."),
+        help_text=_(
+            "Waktu isi berita yang sudah terbit terakhir diubah; pembaca melihat 'Diperbarui'."
+        ),
     )
     correction = models.TextField(
         _("koreksi"),
@@ -360,7 +366,9 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "-published_at"], name="article_section_published"
             ),
-            models.Index(fields=["editor", "status", "-published_at"], name="article_editor_published"),
+            models.Index(
+                fields=["editor", "status", "-published_at"], name="article_editor_published"
+            ),
         ]
         permissions = [
             ("publish_article", _("Dapat menerbitkan, menjadwalkan dan menarik berita")),
@@ -454,7 +462,9 @@ class Article(models.Model):
         (or beyond it) come at the end.
         """
         paragraphs = self.paragraphs
-        links = sorted(self.related_links.all(), key=lambda link: (link.after_paragraph, link.position))
+        links = sorted(
+            self.related_links.all(), key=lambda link: (link.after_paragraph, link.position)
+        )
         blocks = []
         for index, text in enumerate(paragraphs):
             blocks += [("related", link) for link in links if link.after_paragraph == index]
@@ -617,3 +627,6 @@ class ViewBatch(models.Model):
     class Meta:
         verbose_name = _("kiriman jumlah baca")
         verbose_name_plural = _("kiriman jumlah baca")
+
+    def __str__(self):
+        return self.batch

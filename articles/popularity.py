@@ -5,8 +5,9 @@ VIEW_DEDUPE_SECONDS, and never for bots. With Redis as the cache, a counted view
 is one Redis round trip (de-duplication and HINCRBY in one script), not a
 database write on the reader's request: every VIEW_FLUSH_SECONDS the first
 request to find the flush due moves all buffered views into `DailyViews` in one
-transaction (`manage.py flush_views` does the same from cron or a deploy). Without Redis, or while Redis is failing, each view is one
-atomic upsert in the database. No count is dropped silently: a failed flush keeps
+transaction (`manage.py flush_views` does the same from cron or a deploy).
+Without Redis, or while Redis is failing, each view is one atomic upsert in the
+database. No count is dropped silently: a failed flush keeps
 its batch in Redis for the next one, and a batch is applied exactly once.
 """
 
@@ -110,7 +111,9 @@ def record_view(article_id, *, day=None, reader=None):
                 ],
             )
         except RedisError:
-            logger.warning("Redis unavailable: view of story %s written to the database", article_id)
+            logger.warning(
+                "Redis unavailable: view of story %s written to the database", article_id
+            )
         else:
             if outcome == FLUSH_NOW:
                 flush_views()

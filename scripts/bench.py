@@ -105,8 +105,12 @@ def prepare_data(args, env):
 def start_gunicorn(args, env):
     server = subprocess.Popen(
         [
-            str(Path(PYTHON).with_name("gunicorn")), "newsroom.wsgi",
-            "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
+            str(Path(PYTHON).with_name("gunicorn")),
+            "newsroom.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
         ],  # fmt: skip
         cwd=BASE_DIR,
         env=env,
@@ -136,8 +140,15 @@ def wrk(args, path, mode, workdir):
     script.write_text(WRK_SCRIPT.format(path=path, mode=mode, run=secrets.token_hex(4)))
     output = subprocess.run(
         [
-            "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-            "--timeout", "5s", "-s", str(script), f"http://127.0.0.1:{args.port}",
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{args.port}",
         ],  # fmt: skip
         capture_output=True,
         text=True,
@@ -156,7 +167,9 @@ def article_views(article_url):
 
     flush_views()
     slug = article_url.rstrip("/").rsplit("/", 1)[1]
-    total = DailyViews.objects.filter(article=Article.objects.get(slug=slug)).aggregate(Sum("views"))
+    total = DailyViews.objects.filter(article=Article.objects.get(slug=slug)).aggregate(
+        Sum("views")
+    )
     return total["views__sum"] or 0
 
 
@@ -195,9 +208,7 @@ def main():
     pages = public_pages()
     if args.profile:
         return profile(args.profile, pages)
-    queries = {
-        page: len(page_queries(url)) for page, url in pages.items() if url
-    }
+    queries = {page: len(page_queries(url)) for page, url in pages.items() if url}
     connection.close()
     views_before = article_views(pages["article"])
     server = start_gunicorn(args, env)
@@ -227,7 +238,9 @@ def main():
     print(f"\n{args.stories} stories, {connection.vendor}, cache {args.cache_url}, "
           f"{args.workers} gunicorn workers, wrk -t{args.threads} -c{args.connections} "
           f"-d{args.duration}s")  # fmt: skip
-    print(f"{'page':<18}{'cache':<7}{'req/s':>9}{'% ceil':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}{'errors':>8}")
+    print(
+        f"{'page':<18}{'cache':<7}{'req/s':>9}{'% ceil':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}{'errors':>8}"
+    )
     for page, mode, result, sql in rows:
         if result is None:
             print(f"{page:<18}{mode:<7}{'n/a':>9}")

@@ -1,6 +1,6 @@
 """Screenshot pages of a running site in Debian's headless Chromium, phone and desktop.
 
-    .venv/bin/python scripts/screenshot.py http://localhost:8000/ [URL ...] --out shots/
+.venv/bin/python scripts/screenshot.py http://localhost:8000/ [URL ...] --out shots/
 """
 
 import argparse

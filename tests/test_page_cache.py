@@ -23,7 +23,9 @@ def page_cache(any_cache, settings):
     return any_cache
 
 
-def test_an_anonymous_reader_gets_the_cached_page_without_queries(client, django_assert_num_queries):
+def test_an_anonymous_reader_gets_the_cached_page_without_queries(
+    client, django_assert_num_queries
+):
     make_article(headline="Berita Utama")
     first = client.get("/", **READER)
     assert first["X-Page-Cache"] == "miss"
@@ -79,7 +81,10 @@ def test_an_edit_saved_in_the_admin_reaches_readers_at_once(
     client.get(article.get_absolute_url(), **READER)
     with django_capture_on_commit_callbacks(execute=True):
         save(logged_in(admin_user), article, headline="Judul Sesudah Disunting")
-    assert "Judul Sesudah Disunting" in client.get(article.get_absolute_url(), **READER).content.decode()
+    assert (
+        "Judul Sesudah Disunting"
+        in client.get(article.get_absolute_url(), **READER).content.decode()
+    )
 
 
 def test_without_a_purge_changes_reach_readers_within_the_configured_delay(client, settings):
@@ -168,7 +173,9 @@ def test_home_kanal_blocks_are_chosen_once_but_read_fresh(client, admin_user):
 
     def block_headlines():
         response = client.get("/", {"utm_source": "wa"}, **READER)  # rendered, not a cached page
-        return [story.headline for _, stories in response.context["section_blocks"] for story in stories]
+        return [
+            story.headline for _, stories in response.context["section_blocks"] for story in stories
+        ]
 
     assert block_headlines() == ["Kanal Pertama"]
     second = make_article(headline="Kanal Kedua", section=section)

@@ -54,7 +54,7 @@ def test_article_page_shows_the_seed_in_the_order_of_the_site(client, seeded):
         "Terpopuler",
     ]
     positions = [page.find(part) for part in expected_in_order]
-    assert -1 not in positions, dict(zip(expected_in_order, positions))
+    assert -1 not in positions, dict(zip(expected_in_order, positions, strict=True))
     assert positions == sorted(positions)
     html = response.content.decode()
     assert '<strong class="article__dateline">ZONA PRIANGAN</strong>' in html
@@ -65,12 +65,15 @@ def test_article_page_shows_the_seed_in_the_order_of_the_site(client, seeded):
 def test_article_text_is_escaped_and_shown_as_written(client):
     article = make_article(
         headline='Harga <b>cabai</b> & "bawang" naik — lagi…',
-        body="Paragraf <script>alert(1)</script> & tanda kutip \"ganda\" — selesai…",
+        body='Paragraf <script>alert(1)</script> & tanda kutip "ganda" — selesai…',
         dateline="BANDUNG",
     )
     html = client.get(article.get_absolute_url(), **READER).content.decode()
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; tanda kutip &quot;ganda&quot; — selesai…" in html
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; tanda kutip &quot;ganda&quot; — selesai…"
+        in html
+    )
     assert "Harga &lt;b&gt;cabai&lt;/b&gt; &amp; &quot;bawang&quot; naik — lagi…" in html
 
 
@@ -85,8 +88,12 @@ def test_tags_link_to_their_tag_page_which_lists_the_story(client):
 
 def test_a_tag_page_lists_its_published_stories_only_newest_first(client):
     now = timezone.now()
-    older = make_article(headline="Banjir Lama", tags=["Banjir"], published_at=now - timedelta(days=2))
-    newer = make_article(headline="Banjir Baru", tags=["Banjir", "Garut"], published_at=now - timedelta(hours=1))
+    older = make_article(
+        headline="Banjir Lama", tags=["Banjir"], published_at=now - timedelta(days=2)
+    )
+    newer = make_article(
+        headline="Banjir Baru", tags=["Banjir", "Garut"], published_at=now - timedelta(hours=1)
+    )
     make_article(headline="Longsor", tags=["Longsor"])
     make_article(headline="Banjir Draf", tags=["Banjir"], status=Article.Status.DRAFT)
     stories = client.get(reverse("articles:tag", args=["banjir"])).context["stories"]
@@ -135,7 +142,9 @@ def test_home_shows_lead_story_terkini_newest_first_and_terpopuler_by_views(clie
     today = timezone.localdate()
     DailyViews.objects.create(article=old, day=today, views=50)
     DailyViews.objects.create(article=middle, day=today - timedelta(days=1), views=30)
-    DailyViews.objects.create(article=new, day=today - timedelta(days=30), views=999)  # outside window
+    DailyViews.objects.create(
+        article=new, day=today - timedelta(days=30), views=999
+    )  # outside window
 
     response = client.get("/")
     assert [story.headline for story in response.context["terkini"]] == [

@@ -75,7 +75,11 @@ def test_deploy_check_is_clean_with_the_documented_production_variables():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         # Only the documented variables: nothing the test run itself set may leak in.
-        env={"PATH": os.environ["PATH"], **environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        env={
+            "PATH": os.environ["PATH"],
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        },
         capture_output=True,
         text=True,
     )

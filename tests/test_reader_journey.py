@@ -28,8 +28,10 @@ def test_reader_opens_the_lead_story_from_the_home_page(browser, live_server, vi
     assert page.get_by_role("heading", level=1).inner_text() == article.headline
     assert page.locator(".article__date").inner_text() == "14 Mei 2022, 18:45 WIB"
     assert page.locator(".baca-juga").count() == 3
-    assert page.locator(".article__photo figcaption").inner_text().endswith(
-        "/Pool via REUTERS/Amanda Andrade-Rhoades/"
+    assert (
+        page.locator(".article__photo figcaption")
+        .inner_text()
+        .endswith("/Pool via REUTERS/Amanda Andrade-Rhoades/")
     )
     body_width = page.evaluate("document.documentElement.scrollWidth")
     assert body_width <= viewport["width"], "the page must not scroll sideways"

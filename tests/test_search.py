@@ -122,9 +122,9 @@ def test_accents_do_not_matter_on_postgresql():
 @pytest.mark.postgres
 def test_postgresql_search_filters_through_the_gin_index():
     """The index of migration 0006 and the search code must hold the same expression."""
-    from articles import search
-
     from django.contrib.postgres.search import SearchQuery
+
+    from articles import search
 
     make_article(headline="Banjir Bandang di Garut")
     matches = (

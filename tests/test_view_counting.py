@@ -179,7 +179,10 @@ def test_behind_a_proxy_readers_are_told_apart_by_the_address_it_appends(setting
     article = make_article()
     for forwarded in ["203.0.113.5", "10.9.9.9, 203.0.113.5", "203.0.113.6"]:
         request = RequestFactory().get(
-            "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded, HTTP_USER_AGENT=READER_AGENT
+            "/",
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+            HTTP_USER_AGENT=READER_AGENT,
         )
         count_view(request, article.pk)  # an address the client invented does not count
     assert views_of(article) == 2

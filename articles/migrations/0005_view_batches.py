@@ -4,22 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_upload_and_link_checks'),
+        ("articles", "0004_upload_and_link_checks"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ViewBatch',
+            name="ViewBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('batch', models.CharField(max_length=32, unique=True)),
-                ('flushed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("batch", models.CharField(max_length=32, unique=True)),
+                ("flushed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'kiriman jumlah baca',
-                'verbose_name_plural': 'kiriman jumlah baca',
+                "verbose_name": "kiriman jumlah baca",
+                "verbose_name_plural": "kiriman jumlah baca",
             },
         ),
     ]

@@ -27,8 +27,12 @@ class Command(BaseCommand):
     help = "Tampilkan rencana kueri PostgreSQL tiap halaman publik dan tandai sequential scan."
 
     def add_arguments(self, parser):
-        parser.add_argument("--analyze", action="store_true", help="jalankan kueri (EXPLAIN ANALYZE)")
-        parser.add_argument("--rows", type=int, default=1000, help="tabel sebesar ini ke atas dicek")
+        parser.add_argument(
+            "--analyze", action="store_true", help="jalankan kueri (EXPLAIN ANALYZE)"
+        )
+        parser.add_argument(
+            "--rows", type=int, default=1000, help="tabel sebesar ini ke atas dicek"
+        )
         parser.add_argument("--prefer-indexes", action="store_true", help="enable_seqscan = off")
 
     def handle(self, *args, analyze, rows, prefer_indexes, **options):
@@ -36,10 +40,7 @@ class Command(BaseCommand):
             raise CommandError("explain_pages needs PostgreSQL (DATABASE_URL=postgres://...).")
         sizes = self.table_sizes()
         problems = []
-        pages = {
-            page: url and page_queries(url)
-            for page, url in public_pages().items()
-        }
+        pages = {page: url and page_queries(url) for page, url in public_pages().items()}
         pages["shared lists (periodic)"] = periodic_queries()
         for page, queries in pages.items():
             if queries is None:
@@ -52,7 +53,9 @@ class Command(BaseCommand):
                 plan = self.explain(sql, analyze=analyze, prefer_indexes=prefer_indexes)
                 timing = f" {plan['Execution Time']:.2f} ms" if analyze else ""
                 top = plan["Plan"]
-                self.stdout.write(f"  {top['Node Type']} cost={top['Total Cost']}{timing}: {sql[:100]}")
+                self.stdout.write(
+                    f"  {top['Node Type']} cost={top['Total Cost']}{timing}: {sql[:100]}"
+                )
                 for node in plan_nodes(top):
                     table = node.get("Relation Name")
                     if node["Node Type"] != "Seq Scan":
@@ -61,8 +64,12 @@ class Command(BaseCommand):
                     if prefer_indexes or (hot and sizes.get(table, 0) > rows):
                         problems.append(f"{page}: Seq Scan on {table} in {sql[:200]}")
         if problems:
-            raise CommandError(f"{len(problems)} sequential scan(s) on hot paths:\n" + "\n".join(problems))
-        self.stdout.write(self.style.SUCCESS("No sequential scan of a large table on any public page."))
+            raise CommandError(
+                f"{len(problems)} sequential scan(s) on hot paths:\n" + "\n".join(problems)
+            )
+        self.stdout.write(
+            self.style.SUCCESS("No sequential scan of a large table on any public page.")
+        )
 
     @staticmethod
     def table_sizes():

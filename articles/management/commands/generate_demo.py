@@ -20,7 +20,15 @@ from taggit.models import Tag, TaggedItem
 
 from articles import demodata
 from articles.models import (
-    Article, ArticleSource, DailyViews, Editor, Photo, RelatedLink, Section, Source, base_slug,
+    Article,
+    ArticleSource,
+    DailyViews,
+    Editor,
+    Photo,
+    RelatedLink,
+    Section,
+    Source,
+    base_slug,
 )  # fmt: skip
 
 PHOTO_POOL = 12
@@ -56,9 +64,13 @@ class Command(BaseCommand):
             if done % 10_000 == 0 or done == stories:
                 self.stdout.write(f"{done} berita ({time.monotonic() - started:.0f} detik)")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics, or PostgreSQL misjudges the new rows
+            cursor.execute(
+                "ANALYZE"
+            )  # fresh planner statistics, or PostgreSQL misjudges the new rows
         self.stdout.write(
-            self.style.SUCCESS(f"{stories} berita dibuat dalam {time.monotonic() - started:.1f} detik.")
+            self.style.SUCCESS(
+                f"{stories} berita dibuat dalam {time.monotonic() - started:.1f} detik."
+            )
         )
 
     def _pools(self, rng):
@@ -95,8 +107,11 @@ class Command(BaseCommand):
         pool = self.pool
         photos = Photo.objects.bulk_create(
             Photo(
-                image=rng.choice(pool["images"]), width=1200, height=675,
-                caption=writer.caption(), credit=f"Dok. {rng.choice(demodata.EDITORS)}",
+                image=rng.choice(pool["images"]),
+                width=1200,
+                height=675,
+                caption=writer.caption(),
+                credit=f"Dok. {rng.choice(demodata.EDITORS)}",
             )  # fmt: skip
             for _ in range(size)
         )
@@ -154,7 +169,10 @@ class Command(BaseCommand):
                 target_pk, title = rng.choice(self.targets)
                 links.append(
                     RelatedLink(
-                        article=article, target_id=target_pk, title=title, position=position,
+                        article=article,
+                        target_id=target_pk,
+                        title=title,
+                        position=position,
                         after_paragraph=rng.randint(1, paragraphs - 1),
                     )  # fmt: skip
                 )
@@ -165,6 +183,7 @@ class Command(BaseCommand):
                     for back, count in zip(
                         range(min(age, VIEW_DAYS - 1), -1, -1),
                         demodata.daily_views(rng, age, VIEW_DAYS),
+                        strict=False,
                     )
                     if count
                 ]
