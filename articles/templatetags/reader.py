@@ -31,13 +31,19 @@ def relative_time(moment, now=None):
     return "baru saja"
 
 
+@register.filter
+def machine_time(moment):
+    """A datetime for `<time datetime>`: whole seconds, as HTML allows at most milliseconds."""
+    return moment.replace(microsecond=0).isoformat() if moment else ""
+
+
 @register.simple_tag
 def story_time(story, css_class="story-time"):
     """<time> with the relative time shown and the exact one for machines and on hover."""
     return format_html(
         '<time class="{}" datetime="{}" title="{}">{}</time>',
         css_class,
-        story.published_at.isoformat(),
+        machine_time(story.published_at),
         story.date_line,
         relative_time(story.published_at) or story.date_line,
     )
