@@ -157,6 +157,19 @@ def redis_server():
         redis.stop()
 
 
+def seeded_site(env, tmp_path):
+    """The seed story (with a tag, so the tag page has something) served by gunicorn."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "loadseeds")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from articles.models import Article; Article.objects.get().tags.add('Ukraina')",
+    )
+    return Gunicorn(env, tmp_path / "gunicorn.log")
+
+
 def test_public_pages_work_straight_from_the_database_while_redis_is_away(
     redis_server, static_root, tmp_path
 ):
@@ -166,15 +179,7 @@ def test_public_pages_work_straight_from_the_database_while_redis_is_away(
         STATIC_ROOT=static_root,
         MEDIA_ROOT=str(tmp_path / "media"),
     )
-    manage(env, "migrate", "--noinput")
-    manage(env, "loadseeds")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from articles.models import Article; Article.objects.get().tags.add('Ukraina')",
-    )
-    site = Gunicorn(env, tmp_path / "gunicorn.log")
+    site = seeded_site(env, tmp_path)
     try:
         site.assert_all_pages_answer()
 
@@ -256,15 +261,7 @@ def test_the_site_recovers_by_itself_when_postgresql_restarts(
         STATIC_ROOT=static_root,
         MEDIA_ROOT=str(tmp_path / "media"),
     )
-    manage(env, "migrate", "--noinput")
-    manage(env, "loadseeds")
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from articles.models import Article; Article.objects.get().tags.add('Ukraina')",
-    )
-    site = Gunicorn(env, tmp_path / "gunicorn.log")
+    site = seeded_site(env, tmp_path)
     try:
         site.assert_all_pages_answer()
 
