@@ -5,7 +5,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -19,7 +19,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from . import presence, revisions, workflow
-from .caching import purge_public_pages
+from .caching import purge_when_public
 from .models import (
     ZONES,
     Article,
@@ -163,11 +163,10 @@ class StatusFilter(admin.SimpleListFilter):
         return [*Article.Status.choices, (self.SCHEDULED, _("Terjadwal"))]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == self.SCHEDULED:
-            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+            return queryset.scheduled()
         if self.value() == Article.Status.PUBLISHED:
-            return queryset.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+            return queryset.published()
         if self.value() in Article.Status.values:
             return queryset.filter(status=self.value())
         return queryset
@@ -298,7 +297,17 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         revisions.record(form.instance, user=request.user)
         presence.mark_closed(form.instance.pk, request.user)
-        transaction.on_commit(purge_public_pages)  # an edit reaches readers at once
+        purge_when_public(form.instance.is_published)  # an edit to a live story, at once
+
+    def delete_model(self, request, obj):
+        live = obj.is_published
+        super().delete_model(request, obj)
+        purge_when_public(live)
+
+    def delete_queryset(self, request, queryset):
+        live = any(article.is_published for article in queryset)
+        super().delete_queryset(request, queryset)
+        purge_when_public(live)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)

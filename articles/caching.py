@@ -3,8 +3,9 @@
 A page is served from the cache for at most PAGE_CACHE_SECONDS, so a publish, an
 edit, a withdrawal or a scheduled story's time arriving reaches readers within
 that delay, on every app server (the cache is Redis in production).
-`purge_public_pages()` makes a change visible at once: the editorial actions call
-it after every state change.
+`purge_public_pages()` makes a change visible at once: every write that changes
+what readers can see calls `purge_when_public()`; drafts and other unseen work
+leave the cache alone.
 
 Only what is the same for every anonymous reader is kept: GET requests without
 a session or messages cookie, outside the admin, with no query string but
@@ -19,6 +20,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import get_max_age
 
 from .popularity import count_view
@@ -31,6 +33,15 @@ CACHED_QUERY_PARAMETERS = {"page"}
 def purge_public_pages():
     """Drop every cached public page and sidebar, on every server, at once."""
     cache.set(GENERATION, time.time_ns(), None)
+
+
+def purge_when_public(*live):
+    """Purge once the transaction commits, if the story changed was or is live.
+
+    Callers pass `is_published` from before and after the change.
+    """
+    if any(live):
+        transaction.on_commit(purge_public_pages)
 
 
 def page_generation():

@@ -96,4 +96,4 @@ class TagFeed(LatestStoriesFeed):
         return escape(f"Berita bertag {subject.name} dari {settings.SITE_NAME}.")
 
     def filter_stories(self, stories, subject):
-        return stories.filter(tags=subject)
+        return stories.tagged(subject)

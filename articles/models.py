@@ -183,6 +183,10 @@ class ArticleQuerySet(models.QuerySet):
         """Stories readers may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published stories whose time is still to come: they go live by themselves."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def latest_published(self):
         return self.published().order_by("-published_at", "-pk")
 
@@ -418,7 +422,7 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
-        """Published with a time still to come: it goes live by itself, no job needed."""
+        """One story's `scheduled()`: published with a time still to come."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -534,7 +538,10 @@ class RelatedLink(models.Model):
 
     @property
     def display_title(self):
-        return self.title or (self.target.headline if self.target else "")
+        """The stored title, else the target's headline once readers may see that story."""
+        if self.title or self.target is None:
+            return self.title
+        return self.target.headline if self.target.is_published else ""
 
     @property
     def href(self):

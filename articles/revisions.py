@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .caching import purge_when_public
 from .models import Article, Editor, Photo, RelatedLink, Revision, Section, Source, base_slug
 
 WORDS = re.compile(r"\S+|\s+")  # words and the spaces between them, so paragraphs survive
@@ -196,6 +197,7 @@ def restore(article, revision, *, user):
     article = Article.objects.select_for_update().get(pk=article.pk)
     article.note_content_change()
     apply(article, revision.content)
+    purge_when_public(article.is_published)
     return record(article, user=user, note=f"Dipulihkan dari revisi {revision.number}")
 
 

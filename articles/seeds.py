@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.timezone import make_aware
 
 from . import revisions, seedformat
+from .caching import purge_when_public
 from .models import ZONES, Article, Editor, Photo, RelatedLink, Source, StateChange, base_slug
 
 
@@ -52,7 +53,8 @@ def export_article(article):
     return seedformat.render(story_from_article(article))
 
 
-def _find_or_create_named(model, name):
+def find_or_create_named(model, name):
+    """An Editor or Source whose name matches case-insensitively, or a new one."""
     found = model.objects.annotate(lower_name=Lower("name")).filter(lower_name=name.lower()).first()
     return found or model.objects.create(name=name)
 
@@ -89,14 +91,14 @@ def import_story(story, *, update=False):
     article.dateline = story.dateline
     article.body = "\n\n".join(story.paragraphs)
     article.end_mark = story.end_mark
-    article.editor = _find_or_create_named(Editor, story.editor)
+    article.editor = find_or_create_named(Editor, story.editor)
     article.time_zone = story.time_zone
     article.published_at = make_aware(story.published_local, ZONES[story.time_zone])
     article.status = Article.Status.PUBLISHED
     article.first_published_at = article.first_published_at or article.published_at
     article.full_clean(exclude=["slug"])
     article.save()
-    article.set_sources([_find_or_create_named(Source, name) for name in story.sources])
+    article.set_sources([find_or_create_named(Source, name) for name in story.sources])
     # TAGGIT_CASE_INSENSITIVE makes taggit reuse "Ukraina" for "ukraina".
     article.tags.set(list(story.tags), clear=True)
     article.related_links.all().delete()
@@ -122,6 +124,7 @@ def import_story(story, *, update=False):
             note="Dimuat dari berkas seed",
         )
     revisions.record(article, note=f"Dimuat dari seed ({outcome.value})")
+    purge_when_public(article.is_published)
     return ImportResult(article, outcome)
 
 

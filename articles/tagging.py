@@ -3,6 +3,8 @@
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
+from .caching import purge_public_pages
+
 
 @transaction.atomic
 def merge_tags(target, others):
@@ -23,4 +25,5 @@ def merge_tags(target, others):
             item.save(update_fields=["tag"])
             moved += 1
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+    transaction.on_commit(purge_public_pages)  # tag lists and story pages change
     return moved

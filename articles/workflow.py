@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .caching import purge_public_pages
+from .caching import purge_when_public
 from .models import Article, StateChange
 
 Status = Article.Status
@@ -91,8 +91,8 @@ def refusal(user, article, action):
             "action": action.label,
             "status": article.status_label,
         }
-    if action == Action.PUBLISH and article.is_published:
-        return _("Berita ini sudah terbit.")
+    if action in (Action.PUBLISH, Action.SCHEDULE) and article.is_published:
+        return _("Berita ini sudah terbit; tarik dulu bila harus dijadwalkan ulang.")
     if rule.permission and not user.has_perm(rule.permission):
         return _("Anda tidak berwenang untuk '%(action)s'.") % {"action": action.label}
     if rule.permission is None and not can_edit(user, article):
@@ -136,6 +136,7 @@ def perform(article, action, *, user, note="", publish_at=None):
         if reason:
             raise TransitionRefused(reason)
         from_status = locked.status
+        was_live = locked.is_published
         went_live_before = (
             locked.first_published_at is not None and locked.first_published_at <= now
         )
@@ -157,5 +158,5 @@ def perform(article, action, *, user, note="", publish_at=None):
             publish_at=locked.published_at if locked.status == Status.PUBLISHED else None,
             note=note.strip(),
         )
-        transaction.on_commit(purge_public_pages)  # readers see the change at once
+        purge_when_public(was_live, locked.is_published)
     return locked

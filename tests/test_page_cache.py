@@ -4,13 +4,16 @@ import time
 
 import pytest
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles import revisions, workflow
-from articles.caching import purge_public_pages
+from articles.caching import page_generation, purge_public_pages
 from articles.models import Article, DailyViews, Section
 from articles.popularity import flush_views
+from articles.tagging import merge_tags
 from tests.factories import make_article
 from tests.test_revisions import logged_in, save
+from tests.test_workflow import story
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +187,30 @@ def test_home_kanal_blocks_are_chosen_once_but_read_fresh(client, admin_user):
     assert block_headlines() == []  # ...but a withdrawn story leaves at once
     purge_public_pages()
     assert block_headlines() == [second.headline]
+
+
+def generation_after(action, capture):
+    """The cache generation once `action` and its on-commit callbacks have run."""
+    before = page_generation()
+    with capture(execute=True):
+        action()
+    return page_generation() != before
+
+
+def test_only_changes_readers_can_see_purge_the_pages(
+    admin_user, django_capture_on_commit_callbacks
+):
+    staff = logged_in(admin_user)
+    draft = story(admin_user, Article.Status.DRAFT)
+    live = make_article(tags=["Banjir"])
+    revisions.record(live)
+    make_article(tags=["banjir-lama"])
+    purged = lambda action: generation_after(action, django_capture_on_commit_callbacks)  # noqa: E731
+
+    assert not purged(lambda: save(staff, draft, headline="Draf Diubah"))
+    assert not purged(lambda: workflow.perform(draft, "submit", user=admin_user))
+    assert purged(lambda: save(staff, live, headline="Berita Terbit Diubah"))
+    assert purged(lambda: revisions.restore(live, live.revisions.last(), user=admin_user))
+    assert purged(lambda: merge_tags(Tag.objects.get(name="Banjir"), list(Tag.objects.all())))
+    delete_url = reverse("admin:articles_article_delete", args=[live.pk])
+    assert purged(lambda: staff.post(delete_url, {"post": "yes"}))

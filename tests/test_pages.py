@@ -114,6 +114,17 @@ def test_baca_juga_links_to_a_published_story_or_shows_its_title(client):
     assert '<a href="https://example.org/x">Di Luar</a>' in html
 
 
+def test_baca_juga_without_a_title_never_shows_an_unpublished_headline(client):
+    embargoed = make_article(
+        headline="Rahasia Sampai Besok", published_at=timezone.now() + timedelta(days=1)
+    )
+    article = make_article()
+    make_related_link(article, target=embargoed, title="", after_paragraph=1)
+    html = client.get(article.get_absolute_url(), **READER).content.decode()
+    assert "Rahasia Sampai Besok" not in html
+    assert "Baca Juga:" not in html
+
+
 @pytest.mark.parametrize(
     "fields",
     [

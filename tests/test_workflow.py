@@ -243,8 +243,8 @@ def _in_an_hour():
 def test_every_transition_from_every_state(editor, action, status, allowed):
     article = story(editor, status)
     publish_at = timezone.now() + timedelta(hours=2)
-    if allowed and action == workflow.Action.PUBLISH and status == Status.PUBLISHED:
-        allowed = False  # already live: nothing to publish
+    if allowed and status == Status.PUBLISHED and action != workflow.Action.UNPUBLISH:
+        allowed = False  # already live: nothing to publish, and no scheduling it away
     try:
         workflow.perform(article, action, user=editor, note="catatan", publish_at=publish_at)
     except workflow.TransitionRefused as refused:
@@ -460,3 +460,18 @@ def test_reference_lists_show_how_many_stories_use_each(client, admin_user, url_
     response = client_for(client, admin_user).get(reverse(f"admin:{url_name}_changelist"))
     counts = [row.story_count for row in response.context["cl"].result_list]
     assert 3 in counts or counts == [1, 1, 1]  # three editors, one story each
+
+
+def test_a_live_story_cannot_be_scheduled_away_but_a_scheduled_one_can_move(editor):
+    live = story(None, Status.PUBLISHED)
+    with pytest.raises(workflow.TransitionRefused, match="sudah terbit"):
+        workflow.perform(
+            live, "schedule", user=editor, publish_at=timezone.now() + timedelta(days=1)
+        )
+    live.refresh_from_db()
+    assert live.is_published
+    assert workflow.Action.SCHEDULE not in workflow.allowed_actions(editor, live)
+
+    later = story(None, Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1))
+    moved = timezone.now() + timedelta(hours=5)
+    assert workflow.perform(later, "schedule", user=editor, publish_at=moved).published_at == moved

@@ -30,6 +30,7 @@ from articles.models import (
     Source,
     base_slug,
 )  # fmt: skip
+from articles.seeds import find_or_create_named
 
 PHOTO_POOL = 12
 VIEW_DAYS = 28
@@ -81,8 +82,8 @@ class Command(BaseCommand):
             )[0]
             for position, name in enumerate(demodata.SECTIONS)
         ]
-        editors = [self._named(Editor, name) for name in demodata.EDITORS]
-        sources = [self._named(Source, name) for name in demodata.SOURCES]
+        editors = [find_or_create_named(Editor, name) for name in demodata.EDITORS]
+        sources = [find_or_create_named(Source, name) for name in demodata.SOURCES]
         Tag.objects.bulk_create(
             [Tag(name=name, slug=slugify(name)) for name in demodata.TAGS], ignore_conflicts=True
         )
@@ -97,11 +98,6 @@ class Command(BaseCommand):
             "sections": sections, "editors": editors, "sources": sources, "tags": tags,
             "images": images, "content_type": ContentType.objects.get_for_model(Article),
         }  # fmt: skip
-
-    @staticmethod
-    def _named(model, name):
-        found = model.objects.filter(name__iexact=name).first()
-        return found or model.objects.create(name=name)
 
     def _batch(self, rng, writer, first, size, total, days):
         pool = self.pool
