@@ -18,6 +18,7 @@ from taggit.models import Tag
 
 from . import revisions, search, structured_data
 from .models import Article, Editor, Section, Source
+from .pagination import OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
 from .sections import section_blocks
 
@@ -103,12 +104,14 @@ class StoryListView(ReaderListsMixin, ListView):
     """Published stories chosen by one thing (a section, tag, editor...), newest first.
 
     Pages are `?page=N`; anything but a plain page number that exists is a 404.
-    Subclasses say what the subject is and how it filters the stories.
+    They are not counted (see `articles.pagination`). Subclasses say what the
+    subject is and how it filters the stories.
     """
 
     template_name = "articles/story_list.html"
     context_object_name = "stories"
     paginate_by = 20
+    paginator_class = OpenEndedPaginator
     heading = ""
     description = "Berita {title} terbaru dari {site}."
 
