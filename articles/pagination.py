@@ -27,7 +27,9 @@ class OpenEndedPaginator(Paginator):
         rows = list(self.object_list[offset : offset + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("Halaman ini tidak berisi berita.")
-        return OpenEndedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
+        return OpenEndedPage(
+            rows[: self.per_page], number, self, has_more=len(rows) > self.per_page
+        )
 
     @property
     def count(self):

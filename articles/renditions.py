@@ -3,12 +3,14 @@
 A rendition's name follows from its original's (`foto/2024/05/ab12.jpg` gives
 `renditions/foto/2024/05/ab12-640.webp`), and originals get fresh names on upload,
 so a stored rendition never goes stale. What was made for a photo is remembered
-in the cache, so pages neither touch the disk nor the database for it.
+in the shared cache and, since it never changes, in each process too: pages touch
+neither the disk, nor the database, nor (after a photo's first showing) the cache.
 EXIF orientation is applied before resizing: phone photos come out upright.
 """
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -43,6 +45,7 @@ FORMAT_OF = {mime_type: pillow_format for pillow_format, mime_type in FORMATS.va
 SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 QUALITY = 80
 CACHE_SECONDS = 60 * 60 * 24 * 30
+PHOTOS_REMEMBERED_PER_PROCESS = 10_000  # about 1 KB each
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Rendition:
 
     @property
     def url(self):
-        return default_storage.url(self.name)
+        return media_url(self.name)
 
 
 @dataclass(frozen=True)
@@ -69,17 +72,41 @@ class RenditionSet:
         return self.jpeg[-1]
 
 
+@lru_cache(maxsize=PHOTOS_REMEMBERED_PER_PROCESS * 6)
+def media_url(name):
+    """The storage's URL for a rendition; a card list asked for about 230 per page."""
+    return default_storage.url(name)
+
+
+class Unreadable(Exception):
+    """The original cannot be read now; not remembered, so a later request tries again."""
+
+
 def rendition_set(photo, use_name):
     """The renditions of `photo` for a use, made on first request; None if there is no image."""
     if photo is None or not photo.image:
         return None
+    try:
+        return known_renditions(photo.image.name, use_name)
+    except Unreadable:
+        return None
+
+
+@lru_cache(maxsize=PHOTOS_REMEMBERED_PER_PROCESS)
+def known_renditions(original_name, use_name):
+    """The renditions of one stored original, from this process's memory, the cache or made.
+
+    A card list showed 15-35 photos, each a cache round trip per request before
+    this process-level memory; an original's name is never reused, so it cannot go stale.
+    """
     use = USES[use_name]
-    key = f"renditions:{photo.image.name}:{use.key}"
+    key = f"renditions:{original_name}:{use.key}"
     made = cache.get(key)
     if made is None:
-        made = make_renditions(photo.image.name, use)
-        if made is not None:
-            cache.set(key, made, CACHE_SECONDS)
+        made = make_renditions(original_name, use)
+        if made is None:
+            raise Unreadable(original_name)
+        cache.set(key, made, CACHE_SECONDS)
     return made
 
 

@@ -184,7 +184,7 @@ def profile(page, pages):
     with profiler:
         for number in range(200):
             client.get(f"{pages[page]}?bench={number}", HTTP_USER_AGENT=f"Mozilla/5.0 r{number}")
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=True))
 
 
 def main():

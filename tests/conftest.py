@@ -6,6 +6,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 
+from articles import renditions
+
 
 @pytest.fixture
 def seed_dir():
@@ -37,6 +39,7 @@ def browser():
 def empty_cache():
     """Each test starts with an empty cache, as rows it finds are its own."""
     cache.clear()
+    renditions.known_renditions.cache_clear()
     yield
     cache.clear()
 

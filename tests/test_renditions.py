@@ -33,9 +33,29 @@ def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
     decoded = []
     monkeypatch.setattr(renditions, "_store", lambda *args: decoded.append(args))
     assert renditions.rendition_set(photo, "large") == large  # remembered
+    renditions.known_renditions.cache_clear()
+    assert renditions.rendition_set(photo, "large") == large  # from the shared cache
     cache.clear()
+    renditions.known_renditions.cache_clear()
     assert renditions.rendition_set(photo, "large") == large  # found on disk, not made again
     assert decoded == []
+
+
+def test_a_photo_once_seen_needs_no_cache_round_trip(monkeypatch):
+    photo = make_photo(width=800, height=600)
+    first = renditions.rendition_set(photo, "small")
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("cache read"))
+    assert renditions.rendition_set(photo, "small") is first
+
+
+def test_an_unreadable_photo_is_tried_again_once_it_can_be_read():
+    photo = make_photo(width=800, height=600)
+    with default_storage.open(photo.image.name) as stored:
+        original = stored.read()
+    default_storage.delete(photo.image.name)
+    assert renditions.rendition_set(photo, "large") is None
+    default_storage.save(photo.image.name, ContentFile(original))
+    assert renditions.rendition_set(photo, "large") is not None
 
 
 def test_small_renditions_are_cropped_to_cards_and_never_upscaled():
