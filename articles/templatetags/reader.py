@@ -49,6 +49,45 @@ def story_time(story, css_class="story-time"):
     )
 
 
+CARD_PHOTO_SIZES = "(min-width: 600px) 160px, 96px"
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, story):
+    """One story in a list: photo, kanal (unless the list is that kanal's), headline, time.
+
+    Built here rather than in an included template because lists repeat it up to
+    50 times a page: an include cost about 0.2 ms a card, this about 0.03 ms.
+    Search results carry `headline_marked` / `excerpt_marked` with the matches.
+    """
+    url = story.get_absolute_url()
+    image = picture(story.photo, "small", CARD_PHOTO_SIZES, decorative=True)
+    section = story.section
+    show_section = section is not None and section.slug != context.get("current_section_slug")
+    return format_html(
+        '<li class="story-card">\n  {}<div class="story-card__body">\n    {}'
+        '<a class="story-card__headline" href="{}">{}</a>\n    {}{}\n  </div>\n</li>',
+        format_html(
+            '<a class="story-card__media" href="{}" tabindex="-1" aria-hidden="true">{}</a>\n  ',
+            url,
+            image,
+        )
+        if image
+        else "",
+        format_html('<p class="story-card__section">{}</p>\n    ', section.name)
+        if show_section
+        else "",
+        url,
+        highlight(story.headline_marked) if story.headline_marked else story.headline,
+        format_html(
+            '<p class="story-card__excerpt">{}&hellip;</p>\n    ', highlight(story.excerpt_marked)
+        )
+        if story.excerpt_marked
+        else "",
+        story_time(story, "story-card__time"),
+    )
+
+
 @register.simple_tag
 def picture(photo, use, sizes, *, eager=False, decorative=False, css_class=""):
     """A photo's rendition as <picture>: WebP first, JPEG fallback, sized to avoid shifts.
