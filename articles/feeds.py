@@ -20,6 +20,13 @@ class LatestStoriesFeed(Feed):
 
     language = "id"
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed is written in thousands of small pieces, each a separate write to
+        # the socket, cached copies included (a fifth of the rate); send it as one.
+        response.content = response.content
+        return response
+
     def title(self, subject):
         return settings.SITE_NAME
 

@@ -335,3 +335,9 @@ def test_home_page_with_kanal_blocks_query_budget(client, django_assert_num_quer
     blocks = response.context["section_blocks"]
     assert [section for section, _ in blocks] == sections[: min(stories, 3)]
     assert all(len(block) == min(4, -(-stories // 3)) for _, block in blocks)
+
+
+def test_feeds_are_sent_in_one_piece(client):
+    """Written element by element, a feed went out as thousands of socket writes."""
+    make_article(photo=make_photo(width=800, height=600))
+    assert len(list(client.get(reverse("articles:feed")))) == 1
