@@ -44,9 +44,33 @@ def purge_when_public(*live):
         transaction.on_commit(purge_public_pages)
 
 
-def page_generation():
-    """Changes on every purge; part of every cached page's and fragment's key."""
-    return cache.get(GENERATION, 0)
+def page_generation(request=None):
+    """Changes on every purge; part of every cached page's and fragment's key.
+
+    Read once per request: the page cache, the sidebar and other fragments share it.
+    """
+    if request is None:
+        return cache.get(GENERATION, 0)
+    if not hasattr(request, "page_generation"):
+        request.page_generation = cache.get(GENERATION, 0)
+    return request.page_generation
+
+
+def shared_fragment(request, name, render):
+    """Markup many requests share, kept like a page: dropped by every purge, and kept
+    for at most PAGE_CACHE_SECONDS (rendered every time when that is 0, as in DEBUG).
+
+    For what a page shows whatever its query string: a story opened from a shared
+    link carries `?fbclid=...` or `?utm_source=...`, which the page cache skips.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return render()
+    key = f"fragment:{name}:{page_generation(request)}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return html
 
 
 def page_key(request):
@@ -85,7 +109,7 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         found = cache.get_many([GENERATION, key])
-        generation = found.get(GENERATION, 0)
+        generation = request.page_generation = found.get(GENERATION, 0)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             _, response, story_id = entry

@@ -15,7 +15,7 @@ def site(request):
         # Joined, not resolved: a path like //evil.example/ must stay a path on this site.
         "canonical_url": origin + escape_uri_path(request.path),
         "navigation_sections": navigation_sections,
-        # The rendered Terkini/Terpopuler sidebar is shared from the cache like whole pages.
-        "SIDEBAR_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
-        "PAGE_GENERATION": SimpleLazyObject(page_generation),
+        # Shared fragments (the sidebar, the kanal blocks) are kept like whole pages.
+        "FRAGMENT_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
+        "PAGE_GENERATION": SimpleLazyObject(lambda: page_generation(request)),
     }

@@ -193,6 +193,23 @@ class Photo(models.Model):
         return self.caption[:80]
 
 
+PAGE_JOINS = ("photo", "editor", "section")
+
+
+def page_relations():
+    """What the article page reads besides the story row: one query each."""
+    return [
+        models.Prefetch("sources", queryset=Source.objects.order_by("articlesource__position")),
+        "tags",
+        models.Prefetch(
+            "related_links",
+            queryset=RelatedLink.objects.select_related("target").order_by(
+                "after_paragraph", "position"
+            ),
+        ),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, and their publication time has come."""
@@ -237,16 +254,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("photo", "editor", "section").prefetch_related(
-            models.Prefetch("sources", queryset=Source.objects.order_by("articlesource__position")),
-            "tags",
-            models.Prefetch(
-                "related_links",
-                queryset=RelatedLink.objects.select_related("target").order_by(
-                    "after_paragraph", "position"
-                ),
-            ),
-        )
+        return self.select_related(*PAGE_JOINS).prefetch_related(*page_relations())
 
     def popular(self, *, days, limit):
         """Most read over the last `days` days (views per day), ties broken by recency.

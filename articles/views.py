@@ -6,9 +6,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +19,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import revisions, search, structured_data
-from .models import Article, Editor, Section, Source
+from .caching import shared_fragment
+from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations
 from .pagination import OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
 from .sections import section_blocks
@@ -39,19 +42,28 @@ class ReaderListsMixin:
 
 
 class HomeView(ReaderListsMixin, TemplateView):
+    """The lead story, the sidebar and a block per kanal; the blocks are a shared fragment."""
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section_blocks=section_blocks(), **kwargs)
+        # Called by the template only when the shared kanal blocks must be rendered.
+        return super().get_context_data(section_blocks=section_blocks, **kwargs)
 
 
 class ArticleDetailView(ReaderListsMixin, DetailView):
+    """A story. Its own markup (head tags and the <article>) is rendered once per
+    version and shared like the sidebar (`caching.shared_fragment`); its sources,
+    tags and Baca Juga links are read only then. The story row is read every time,
+    so a withdrawn or unscheduled story is a 404 at once."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     counts_views = True
+    shares_story_markup = True
 
     def get_queryset(self):
-        return Article.objects.published().for_page()
+        return Article.objects.published().select_related(*PAGE_JOINS)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -61,9 +73,26 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            news_article=structured_data.news_article(self.object, self.request), **kwargs
-        )
+        context = super().get_context_data(**kwargs)
+        story = self.object
+        if self.shares_story_markup:
+            name = f"story:{self.request.get_host()}:{story.pk}:{story.version}"
+            context["story"] = shared_fragment(
+                self.request, name, lambda: self.story_markup(context)
+            )
+        else:
+            context["story"] = self.story_markup(context)
+        return context
+
+    def story_markup(self, context):
+        prefetch_related_objects([self.object], *page_relations())
+        context = context | {
+            "news_article": structured_data.news_article(self.object, self.request)
+        }
+        return {
+            part: render_to_string(f"articles/story_{part}.html", context, self.request)
+            for part in ("head", "article")
+        }
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -74,6 +103,7 @@ class ArticlePreviewView(ArticleDetailView):
     """
 
     counts_views = False
+    shares_story_markup = False
     revision = None
 
     def get_queryset(self):
@@ -96,7 +126,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_context_data(self, **kwargs):
         # A revision's headline must never reach readers through the shared sidebar.
         return super().get_context_data(
-            preview=True, revision=self.revision, SIDEBAR_CACHE_SECONDS=0, **kwargs
+            preview=True, revision=self.revision, FRAGMENT_CACHE_SECONDS=0, **kwargs
         )
 
 

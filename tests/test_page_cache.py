@@ -11,7 +11,7 @@ from articles.caching import page_generation, purge_public_pages
 from articles.models import Article, DailyViews, Section
 from articles.popularity import flush_views
 from articles.tagging import merge_tags
-from tests.factories import make_article
+from tests.factories import make_article, make_source
 from tests.test_revisions import logged_in, save
 from tests.test_workflow import story
 
@@ -170,23 +170,43 @@ def test_previewing_a_revision_never_puts_its_headline_in_the_readers_sidebar(cl
     assert "Judul Rancangan Revisi" not in client.get("/", **READER).content.decode()
 
 
-def test_home_kanal_blocks_are_chosen_once_but_read_fresh(client, admin_user):
+def test_home_kanal_blocks_are_shared_until_a_purge(
+    client, admin_user, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     section = Section.objects.create(name="Priangan", slug="priangan")
     first = make_article(headline="Kanal Pertama", section=section)
 
-    def block_headlines():
-        response = client.get("/", {"utm_source": "wa"}, **READER)  # rendered, not a cached page
-        return [
-            story.headline for _, stories in response.context["section_blocks"] for story in stories
-        ]
+    def blocks():
+        html = client.get("/", {"utm_source": "wa"}, **READER).content.decode()  # not a cached page
+        return html.split('class="home__blocks"')[1]
 
-    assert block_headlines() == ["Kanal Pertama"]
-    second = make_article(headline="Kanal Kedua", section=section)
-    assert block_headlines() == ["Kanal Pertama"]  # the choice is kept...
-    Article.objects.filter(pk=first.pk).update(status=Article.Status.UNPUBLISHED)
-    assert block_headlines() == []  # ...but a withdrawn story leaves at once
-    purge_public_pages()
-    assert block_headlines() == [second.headline]
+    assert "Kanal Pertama" in blocks()
+    make_article(headline="Kanal Kedua", section=section)  # no purge: not yet shown
+    with django_assert_num_queries(1):  # only the lead story: the blocks come from the cache
+        assert "Kanal Kedua" not in blocks()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(first, workflow.Action.UNPUBLISH, user=admin_user, note="Data keliru")
+    assert "Kanal Pertama" not in blocks()  # a withdrawal purges: gone at once
+    assert "Kanal Kedua" in blocks()
+
+
+def test_a_story_opened_with_a_tracking_tag_is_rendered_once_per_version(
+    client, admin_user, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    article = make_article(headline="Judul Asli", tags=["Persib"], sources=[make_source()])
+    url = article.get_absolute_url()
+    assert "Judul Asli" in client.get(url, {"fbclid": "a"}, **READER).content.decode()
+    with django_assert_num_queries(1):  # the story row only: its markup is shared
+        html = client.get(url, {"fbclid": "b"}, **READER).content.decode()
+    assert html.count("Judul Asli") >= 2 and ">Persib</a>" in html
+    article.refresh_from_db()
+    article.headline = "Judul Baru"
+    article.note_content_change()
+    article.save()  # a new version: rendered afresh even without a purge
+    assert "Judul Baru" in client.get(url, {"fbclid": "c"}, **READER).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(article, workflow.Action.UNPUBLISH, user=admin_user, note="Data keliru")
+    assert client.get(url, {"fbclid": "d"}, **READER).status_code == 404
 
 
 def generation_after(action, capture):

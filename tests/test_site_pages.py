@@ -332,7 +332,7 @@ def test_home_page_with_kanal_blocks_query_budget(client, django_assert_num_quer
         # 1 Terkini with the lead, 2 Terpopuler, 3 its fallback, 4 the sections (cold
         # cache), 5 the latest stories of every kanal at once.
         response = client.get("/")
-    blocks = response.context["section_blocks"]
+    blocks = response.context["section_blocks"]()
     assert [section for section, _ in blocks] == sections[: min(stories, 3)]
     assert all(len(block) == min(4, -(-stories // 3)) for _, block in blocks)
 
