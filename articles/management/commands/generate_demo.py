@@ -34,6 +34,8 @@ from articles.seeds import find_or_create_named
 
 PHOTO_POOL = 12
 VIEW_DAYS = 28
+# A regional portal's output; a day then looks alike at 1,000 and at 100,000 stories.
+STORIES_PER_DAY = 120
 
 
 class Command(BaseCommand):
@@ -41,13 +43,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--stories", type=int, required=True, help="jumlah berita")
-        parser.add_argument("--days", type=int, default=365, help="rentang waktu terbit (hari)")
+        parser.add_argument(
+            "--per-day",
+            type=int,
+            default=STORIES_PER_DAY,
+            help="berita terbit per hari: rentang waktunya mengikuti jumlah berita",
+        )
         parser.add_argument("--batch", type=int, default=1000, help="berita per transaksi")
         parser.add_argument("--seed", type=int, default=1, help="benih acak (hasil sama tiap kali)")
 
-    def handle(self, *args, stories, days, batch, seed, **options):
-        if stories < 1 or days < 1 or batch < 1:
-            raise CommandError("--stories, --days dan --batch harus lebih dari 0.")
+    def handle(self, *args, stories, per_day, batch, seed, **options):
+        if stories < 1 or per_day < 1 or batch < 1:
+            raise CommandError("--stories, --per-day dan --batch harus lebih dari 0.")
+        days = -(-stories // per_day)
         started = time.monotonic()
         rng = demodata.new_rng(seed)
         writer = demodata.StoryWriter(rng)
