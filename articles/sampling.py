@@ -48,28 +48,50 @@ def reader_client():
     return Client(HTTP_HOST=hosts[0] if hosts else "localhost", HTTP_USER_AGENT=READER_AGENT)
 
 
-def page_queries(url, *, client=None):
-    """The SQL one request for `url` runs when the page cache misses, as in production:
-    the shared sidebar, kanal blocks and Terpopuler ranking are warm."""
+def page_queries(url, *, client=None, cold=False):
+    """The SQL one request for `url` runs when the page cache misses (see `rendered_request`)."""
+    return rendered_request(url, client=client, cold=cold)[0]
+
+
+def rendered_request(url, *, client=None, cold=False):
+    """(SQL run, seconds taken) by one request for `url` that the page cache misses.
+
+    Warm, as between purges: the shared sidebar, kanal blocks, story markup and
+    Terpopuler ranking come from the cache, filled by an earlier request. Cold, as
+    right after a purge: all of them but the ranking (which keeps its own clock) are
+    made afresh. A cold request purges the shared cache's pages.
+    """
+    from .caching import purge_public_pages
+
     client = client or reader_client()
     separator = "&" if "?" in url else "?"
     # The production default even under DEBUG, which turns the page cache off.
     with override_settings(PAGE_CACHE_SECONDS=settings.PAGE_CACHE_SECONDS or 60):
         client.get(url)  # fills the shared caches, as earlier readers would
+        if cold:
+            purge_public_pages()
         with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
             response = client.get(f"{url}{separator}fresh={time.time_ns()}")
+            elapsed = time.perf_counter() - started
     if response.status_code != 200:
         raise LookupError(f"{url} answered {response.status_code}")
-    return [query["sql"] for query in captured.captured_queries]
+    return [query["sql"] for query in captured.captured_queries], elapsed
 
 
 def periodic_queries():
-    """The SQL of what pages share through the cache and recompute once per period:
-    the sidebar's Terkini and Terpopuler (with its ranking) and the home page's kanal blocks."""
+    """The SQL of what pages share through the cache and make again after a purge or once
+    per period: the sidebar's Terkini and Terpopuler (with its ranking), the home page's
+    kanal blocks, and the newest story's markup (its sources, tags and Baca Juga)."""
+    from django.db.models import prefetch_related_objects
+
+    from .models import page_relations
     from .popularity import terkini, terpopuler
     from .sections import section_blocks
 
+    story = Article.objects.latest_published().first()
     with override_settings(PAGE_CACHE_SECONDS=0, POPULAR_REFRESH_SECONDS=0):
         with CaptureQueriesContext(connection) as captured:
             terkini(), terpopuler(), section_blocks()
+            prefetch_related_objects([story], *page_relations())
     return [query["sql"] for query in captured.captured_queries]

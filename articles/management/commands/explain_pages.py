@@ -1,12 +1,13 @@
 """Show how PostgreSQL runs every query of every public page, and catch sequential scans.
 
 Each page type is requested as a page-cache miss is served (the shared sidebar,
-kanal blocks and Terpopuler ranking warm), its SELECTs are run again under
-EXPLAIN, and every sequential scan of a table larger than --rows rows is reported;
-the exit status is 1 if there is one. The shared lists, recomputed once per cache
-period, are shown too and checked only with --prefer-indexes: that option tells
-the planner to avoid sequential scans, so on a small database a remaining one
-means that no index can serve the query (the test suite runs it so).
+kanal blocks, story markup and Terpopuler ranking warm), its SELECTs are run
+again under EXPLAIN, and every sequential scan of a table larger than --rows rows
+is reported; the exit status is 1 if there is one. The shared lists and a story's
+markup, made again after a purge or once per cache period, are shown too and
+checked only with --prefer-indexes: that option tells the planner to avoid
+sequential scans, so on a small database a remaining one means that no index can
+serve the query (the test suite runs it so).
 """
 
 import json
