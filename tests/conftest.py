@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from articles import renditions
+from articles.templatetags import reader
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def empty_cache():
     """Each test starts with an empty cache, as rows it finds are its own."""
     cache.clear()
     renditions.known_renditions.cache_clear()
+    reader.picture_markup.cache_clear()
     yield
     cache.clear()
 
