@@ -32,6 +32,7 @@ from .models import (
     Section,
     Source,
 )
+from .sections import kanal_changed
 from .tagging import merge_tags
 from .uploads import PhotoUploadField
 from .views import ArticlePreviewView
@@ -557,6 +558,18 @@ class SectionAdmin(StoryCountMixin, admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        kanal_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        kanal_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        kanal_changed()
 
 
 class MergeTagsForm(forms.Form):

@@ -4,15 +4,16 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from .caching import page_generation
+from .caching import page_generation, purge_public_pages
 from .models import Article, Section
 
 NAVIGATION_CACHE_KEY = "navigation-sections"
-# Every page shows the navigation; one query per few minutes is enough for a list
-# editors rarely change. A renamed or new kanal shows within this many seconds.
+# Every page shows the navigation, and kanal pages take their kanal from it; editors
+# rarely change the list, and a change in the admin drops it (`kanal_changed`).
 NAVIGATION_CACHE_SECONDS = 300
 STORIES_PER_BLOCK = 4
 
@@ -21,9 +22,19 @@ def navigation_sections():
     """Sections in navigation order, from the cache or in one query."""
     return cache.get_or_set(
         NAVIGATION_CACHE_KEY,
-        lambda: list(Section.objects.only("name", "slug", "position")),
+        lambda: list(Section.objects.only("name", "slug", "position", "description")),
         NAVIGATION_CACHE_SECONDS,
     )
+
+
+def kanal_changed():
+    """A kanal was added, renamed, moved or deleted: every page shows it once this commits."""
+
+    def forget():
+        cache.delete(NAVIGATION_CACHE_KEY)
+        purge_public_pages()
+
+    transaction.on_commit(forget)
 
 
 def section_blocks(per_section=STORIES_PER_BLOCK):

@@ -23,7 +23,7 @@ from .caching import shared_fragment
 from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations
 from .pagination import OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
-from .sections import section_blocks
+from .sections import navigation_sections, section_blocks
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 FIRST_INDEKS_DAY = date(1900, 1, 1)  # earlier dates are typos, and have no "day before" URL
@@ -204,7 +204,10 @@ class SectionView(StoryListView):
     description = "Berita kanal {title} terbaru dari {site}."
 
     def get_subject(self):
-        return get_object_or_404(Section, slug=self.kwargs["slug"])
+        """From the navigation's cached kanal list; a kanal too new for it from the database."""
+        slug = self.kwargs["slug"]
+        listed = next((section for section in navigation_sections() if section.slug == slug), None)
+        return listed or get_object_or_404(Section, slug=slug)
 
     def filter_stories(self, stories):
         return stories.filter(section=self.subject)
@@ -258,7 +261,6 @@ class IndeksView(StoryListView):
     heading = "Indeks"
     template_name = "articles/indeks.html"
     description = "Semua berita {site} yang terbit pada {title}."
-    paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         if "tanggal" in request.GET:

@@ -234,3 +234,26 @@ def test_only_changes_readers_can_see_purge_the_pages(
     assert purged(lambda: merge_tags(Tag.objects.get(name="Banjir"), list(Tag.objects.all())))
     delete_url = reverse("admin:articles_article_delete", args=[live.pk])
     assert purged(lambda: staff.post(delete_url, {"post": "yes"}))
+
+
+def test_a_kanal_renamed_in_the_admin_shows_on_every_page_at_once(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    section = Section.objects.create(name="Priangan", slug="priangan")
+    make_article(section=section)
+    for url in ["/", "/kanal/priangan/"]:
+        assert ">Priangan</a>" in client.get(url, **READER).content.decode()  # cached now
+    editor = logged_in(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            reverse("admin:articles_section_change", args=[section.pk]),
+            {"name": "Priangan Timur", "slug": "priangan", "position": 0, "description": "Baru"},
+        )
+    assert response.status_code == 302
+    for url in ["/", "/kanal/priangan/"]:
+        html = client.get(url, **READER).content.decode()
+        assert ">Priangan Timur</a>" in html and ">Priangan</a>" not in html
+    assert "Baru" in client.get("/kanal/priangan/", **READER).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Section.objects.create(name="Olahraga", slug="olahraga")  # not through the admin
+    assert client.get("/kanal/olahraga/", {"x": 1}, **READER).status_code == 200
