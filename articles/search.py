@@ -7,7 +7,9 @@ through `unaccent` (migrations 0003 and 0006), so "Sao Paulo" finds "São Paulo"
 highlighted text keeps its accents, and a word matched only without them is not
 marked. An exact headline match comes first, then stories whose
 headline alone matches the whole query, then the rest by rank (headline weighs A,
-body B); `ts_headline` marks the matched words. Both backends order alike.
+body B); `ts_headline` marks the matched words. Both backends order alike. On
+PostgreSQL the vectors searched are stored in the table (migration 0007, see
+`StoredVector`), so a query never parses a story's text except to mark it.
 
 Marked text comes back with START/STOP around each match; `highlight()` escapes
 the text and only then turns those two characters into `<mark>` tags.
@@ -16,9 +18,15 @@ the text and only then turns those two characters into `<mark>` tags.
 import re
 
 from django.contrib.postgres.lookups import Unaccent
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connections
-from django.db.models import Case, F, Func, IntegerField, Q, Subquery, TextField, Value, When
+from django.db.models import Case, Expression, F, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -60,36 +68,74 @@ class ImmutableUnaccent(Func):
 
 
 def document_vector():
-    """Headline (weight A) and body (B) as one tsvector: the expression the GIN index holds.
+    """Headline (weight A) and body (B) as one tsvector, as the `search_document` column holds it.
 
-    The index (migration 0006) is built from this very expression, so PostgreSQL
-    uses it for `@@` instead of reading every story.
+    Migration 0006 indexed this expression; migration 0007 stores its result in a
+    column (written out there in SQL, so the two must be kept alike: a test checks it).
     """
     return SearchVector(ImmutableUnaccent("headline"), weight="A", config=CONFIG) + SearchVector(
         ImmutableUnaccent("body"), weight="B", config=CONFIG
     )
 
 
-def _postgres_matching(stories, query, exact_headline):
-    """Match through the GIN index, then rank only the newest RANK_CANDIDATES matches.
+def headline_vector():
+    """The headline alone as a tsvector, as the `search_headline` column holds it."""
+    return SearchVector(ImmutableUnaccent("headline"), config=CONFIG)
 
-    Ranking reads every matching story's text; a common word matches tens of
-    thousands of stories, so ranking them all would take seconds. A story whose
-    headline is exactly the query is always a candidate.
+
+class StoredVector(Expression):
+    """A tsvector column that PostgreSQL keeps for search and the model does not declare.
+
+    Migration 0007 adds, on PostgreSQL only, `search_document` (`document_vector()`,
+    GIN-indexed) and `search_headline` (`headline_vector()`) as generated columns:
+    PostgreSQL computes them on every insert and update, so a query reads a stored
+    vector instead of parsing the text again. They are not model fields, since
+    SQLite has no tsvector and Django must never write them; this expression names
+    one in a query, as a column of the story table under whatever alias that query
+    gives it (`U0` in a subquery).
+    """
+
+    contains_column_references = True
+
+    def __init__(self, column, alias=None):
+        super().__init__(output_field=SearchVectorField())
+        self.column, self.alias = column, alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return StoredVector(self.column, query.get_initial_alias())
+
+    def relabeled_clone(self, relabels):
+        return StoredVector(self.column, relabels.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        table, column = compiler.quote_name_unless_alias(self.alias), self.column
+        return f"{table}.{connection.ops.quote_name(column)}", []
+
+
+def _postgres_matching(stories, query, exact_headline):
+    """Rank the newest RANK_CANDIDATES matches, plus a story whose headline is the query.
+
+    Ranking reads each candidate's stored vector; a common word matches most of the
+    archive, so ranking every match would take seconds. For the newest matches
+    PostgreSQL walks the stories newest first and stops at the limit when the word
+    is common, or reads the GIN index and sorts when it is rare (ANALYZE keeps the
+    statistics it decides by). The exact headline comes through the UPPER(headline)
+    index; UNION, unlike OR, lets both candidate lists come from an index instead of
+    a scan of every story.
     """
     search_query = SearchQuery(Unaccent(Value(query)), config=CONFIG, search_type="websearch")
-    headline_vector = SearchVector(ImmutableUnaccent("headline"), config=CONFIG)
-    vector = document_vector()
+    document = StoredVector("search_document")
     newest_matches = (
-        stories.annotate(search_vector=vector)
-        .filter(search_vector=search_query)
+        stories.alias(document=document)
+        .filter(document=search_query)
         .order_by("-published_at", "-pk")
         .values("pk")[:RANK_CANDIDATES]
     )
+    exact_match = stories.filter(headline__iexact=query).order_by().values("pk")
     marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
     return (
-        stories.filter(Q(pk__in=Subquery(newest_matches)) | Q(headline__iexact=query))
-        .annotate(headline_vector=headline_vector)
+        stories.filter(pk__in=newest_matches.union(exact_match))
+        .alias(headline_vector=StoredVector("search_headline"))
         .annotate(
             exact_headline=exact_headline,
             headline_hit=Case(
@@ -97,7 +143,7 @@ def _postgres_matching(stories, query, exact_headline):
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-            rank=SearchRank(vector, search_query),
+            rank=SearchRank(document, search_query),
             headline_marked=SearchHeadline("headline", search_query, highlight_all=True, **marks),
             excerpt_marked=SearchHeadline(
                 "body", search_query, max_words=35, min_words=15, **marks
