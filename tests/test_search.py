@@ -160,6 +160,15 @@ def test_stored_search_vectors_are_the_search_expressions_and_follow_every_write
 
 @postgres_only
 @pytest.mark.postgres
+def test_the_excerpt_is_marked_where_the_words_are_in_a_long_story():
+    body = "Paragraf tanpa kata yang dicari. " * 300 + "Seekor komodo terlihat di pasar."
+    make_article(headline="Kabar dari Garut", body=body)
+    (story,) = Article.objects.published().search("komodo")
+    assert "<mark>komodo</mark> terlihat di pasar." in str(highlight(story.excerpt_marked))
+
+
+@postgres_only
+@pytest.mark.postgres
 def test_only_the_newest_matches_are_ranked_but_an_exact_headline_always_is(settings):
     from articles import search
 
