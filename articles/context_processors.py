@@ -3,19 +3,30 @@ from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
 from .caching import page_generation
+from .models import public_url
 from .sections import navigation_sections
+
+# The site-wide links every page has, by name (see `articles/urls.py`).
+SITE_LINKS = ("home", "search", "indeks", "feed", "sitemap")
 
 
 def site(request):
-    """Site name and origin, the page's canonical URL and (lazily) the navigation kanal."""
+    """Site name and origin, the page's canonical URL, the site-wide links and (lazily)
+    the navigation kanal."""
     origin = request.build_absolute_uri("/").rstrip("/")
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_ORIGIN": origin,
         # Joined, not resolved: a path like //evil.example/ must stay a path on this site.
         "canonical_url": origin + escape_uri_path(request.path),
-        "navigation_sections": navigation_sections,
+        "navigation_sections": lambda: navigation_sections(request),
+        "SITE_URLS": site_urls(),
         # Shared fragments (the sidebar, the kanal blocks) are kept like whole pages.
         "FRAGMENT_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
         "PAGE_GENERATION": SimpleLazyObject(lambda: page_generation(request)),
     }
+
+
+def site_urls():
+    """{"home": "/", "indeks": "/indeks/", ...}: remembered, unlike `{% url %}` on every page."""
+    return {name: public_url(f"articles:{name}") for name in SITE_LINKS}

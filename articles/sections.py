@@ -18,13 +18,18 @@ NAVIGATION_CACHE_SECONDS = 300
 STORIES_PER_BLOCK = 4
 
 
-def navigation_sections():
-    """Sections in navigation order, from the cache or in one query."""
-    return cache.get_or_set(
+def navigation_sections(request=None):
+    """Sections in navigation order, from the cache or in one query; once per request."""
+    if request is not None and hasattr(request, "navigation_sections"):
+        return request.navigation_sections
+    sections = cache.get_or_set(
         NAVIGATION_CACHE_KEY,
         lambda: list(Section.objects.only("name", "slug", "position", "description")),
         NAVIGATION_CACHE_SECONDS,
     )
+    if request is not None:
+        request.navigation_sections = sections
+    return sections
 
 
 def kanal_changed():

@@ -20,6 +20,7 @@ from taggit.models import Tag
 
 from . import revisions, search, structured_data
 from .caching import shared_fragment
+from .context_processors import site_urls
 from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations
 from .pagination import OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
@@ -206,7 +207,8 @@ class SectionView(StoryListView):
     def get_subject(self):
         """From the navigation's cached kanal list; a kanal too new for it from the database."""
         slug = self.kwargs["slug"]
-        listed = next((section for section in navigation_sections() if section.slug == slug), None)
+        sections = navigation_sections(self.request)
+        listed = next((section for section in sections if section.slug == slug), None)
         return listed or get_object_or_404(Section, slug=slug)
 
     def filter_stories(self, stories):
@@ -337,5 +339,6 @@ class SearchView(StoryListView):
 
 def server_error(request):
     """The 500 page, rendered without the database: it may be why we are here."""
-    html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URLS": site_urls()}
+    html = loader.get_template("500.html").render(context)
     return HttpResponseServerError(html)

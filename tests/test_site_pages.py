@@ -249,6 +249,8 @@ def test_500_page_is_indonesian_and_needs_no_database(client, django_assert_num_
     html = response.content.decode()
     assert "Maaf, terjadi kesalahan di server kami" in html
     assert 'class="site-header"' in html and "Zona Priangan" in html
+    assert '<a href="/indeks/">Lihat indeks berita hari ini</a>' in html
+    assert '<form class="site-search" role="search" action="/cari/"' in html
 
 
 @pytest.mark.parametrize(
