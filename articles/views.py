@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
@@ -21,7 +20,7 @@ from taggit.models import Tag
 from . import revisions, search, structured_data
 from .caching import shared_fragment
 from .context_processors import site_urls
-from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations
+from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations, public_url
 from .pagination import OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
 from .sections import navigation_sections, section_blocks
@@ -179,6 +178,7 @@ class StoryListView(ReaderListsMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             subject=self.subject,
+            intro=getattr(self.subject, "bio", ""),  # editors have one
             heading=self.heading,
             title=self.get_title(),
             feed_url=self.get_feed_url(),
@@ -215,7 +215,7 @@ class SectionView(StoryListView):
         return stories.filter(section=self.subject)
 
     def get_feed_url(self):
-        return reverse("articles:section_feed", args=[self.subject.slug])
+        return public_url("articles:section_feed", self.subject.slug)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section_slug=self.subject.slug, **kwargs)
@@ -232,7 +232,7 @@ class TagView(StoryListView):
         return stories.tagged(self.subject)
 
     def get_feed_url(self):
-        return reverse("articles:tag_feed", args=[self.subject.slug])
+        return public_url("articles:tag_feed", self.subject.slug)
 
 
 class EditorView(StoryListView):
@@ -305,7 +305,7 @@ class IndeksView(StoryListView):
 
 
 def indeks_url(day):
-    return reverse("articles:indeks_day", args=[f"{day:%Y}", f"{day:%m}", f"{day:%d}"])
+    return public_url("articles:indeks_day", f"{day:%Y}", f"{day:%m}", f"{day:%d}")
 
 
 def check_indeks_day(day):
