@@ -519,7 +519,14 @@ class StoryCountMixin:
     story_relation = "articles"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count(self.story_relation))
+        # A grouped query drops Meta.ordering: keep it, or autocomplete pages repeat rows.
+        ordering = self.get_ordering(request) or self.model._meta.ordering or ("pk",)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(story_count=Count(self.story_relation))
+            .order_by(*ordering)
+        )
 
     @admin.display(description=_("jumlah berita"), ordering="story_count")
     def story_count(self, obj):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Section, Source, StateChange
-from tests.factories import make_article
+from tests.factories import make_article, make_editor
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -475,3 +475,19 @@ def test_a_live_story_cannot_be_scheduled_away_but_a_scheduled_one_can_move(edit
     later = story(None, Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1))
     moved = timezone.now() + timedelta(hours=5)
     assert workflow.perform(later, "schedule", user=editor, publish_at=moved).published_at == moved
+
+
+@pytest.mark.filterwarnings("error::django.core.paginator.UnorderedObjectListWarning")
+def test_editor_autocomplete_pages_through_every_editor_once(client, editor):
+    """The usage count groups the query; its order must survive, or pages repeat rows."""
+    for number in range(25):
+        make_editor(name=f"Editor {number:02d}")
+    client_for(client, editor)
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "articles", "model_name": "article", "field_name": "editor"}
+    names = []
+    for page in (1, 2):
+        response = client.get(url, {**params, "page": page})
+        assert response.status_code == 200
+        names += [result["text"] for result in response.json()["results"]]
+    assert names == sorted(names) and len(set(names)) == len(names) >= 25
