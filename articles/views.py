@@ -76,7 +76,9 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         story = self.object
         if self.shares_story_markup:
-            name = f"story:{self.request.get_host()}:{story.pk}:{story.version}"
+            # Absolute URLs (canonical, JSON-LD, Open Graph) follow the scheme and host.
+            origin = self.request.build_absolute_uri("/")
+            name = f"story:{origin}:{story.pk}:{story.version}"
             context["story"] = shared_fragment(
                 self.request, name, lambda: self.story_markup(context)
             )

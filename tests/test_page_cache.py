@@ -199,6 +199,8 @@ def test_a_story_opened_with_a_tracking_tag_is_rendered_once_per_version(
     with django_assert_num_queries(1):  # the story row only: its markup is shared
         html = client.get(url, {"fbclid": "b"}, **READER).content.decode()
     assert html.count("Judul Asli") >= 2 and ">Persib</a>" in html
+    secure = client.get(url, {"fbclid": "b"}, secure=True, **READER).content.decode()
+    assert f'"https://testserver{url}"' in secure and "http://testserver" not in secure
     article.refresh_from_db()
     article.headline = "Judul Baru"
     article.note_content_change()
