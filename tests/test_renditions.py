@@ -83,6 +83,8 @@ def test_unreadable_or_missing_image_shows_no_picture(client):
     article = make_article(photo=broken)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and "<picture" not in response.content.decode()
+    home = client.get("/").content.decode()  # its cards: no picture, and no empty photo link
+    assert article.headline in home and "story-card__media" not in home
 
 
 def picture_tags(html):
