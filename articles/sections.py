@@ -2,13 +2,12 @@
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from .caching import page_generation, purge_public_pages
+from .caching import purge_public_pages
 from .models import Article, Section
 
 NAVIGATION_CACHE_KEY = "navigation-sections"
@@ -45,22 +44,15 @@ def kanal_changed():
 def section_blocks(per_section=STORIES_PER_BLOCK):
     """[(section, its latest stories)] in navigation order, all sections in one query.
 
-    The choice is kept for PAGE_CACHE_SECONDS (dropped by a purge, like pages); the
-    stories themselves are read fresh, so a withdrawn one leaves at once.
+    Called only when the home page's shared kanal blocks are rendered (once per
+    purge or PAGE_CACHE_SECONDS), so the choice itself is not cached.
     """
     sections = navigation_sections()
     if not sections:
         return []
-    key = f"section-blocks:{per_section}:{page_generation()}"
-    chosen = cache.get(key)
     stories = Article.objects.latest_published().for_lists()
-    if chosen is None:
-        ranked = _latest_per_section(stories, sections, per_section)
-        cache.set(key, [story.pk for story in ranked], settings.PAGE_CACHE_SECONDS)
-    else:
-        ranked = list(stories.filter(pk__in=chosen))
     stories_by_section = defaultdict(list)
-    for story in ranked:
+    for story in _latest_per_section(stories, sections, per_section):
         stories_by_section[story.section_id].append(story)
     return [
         (section, stories_by_section[section.pk])
