@@ -4,13 +4,12 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag
 
 from . import renditions, structured_data
-from .models import Article, Section
+from .models import PAGE_JOINS, Article, Section, public_url
 
 FEED_SIZE = 30
 
@@ -31,7 +30,7 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def link(self, subject):
-        return reverse("articles:home")
+        return public_url("articles:home")
 
     def description(self, subject):
         return f"Berita terkini dari {settings.SITE_NAME}."
@@ -40,7 +39,7 @@ class LatestStoriesFeed(Feed):
         return stories
 
     def items(self, subject):
-        stories = Article.objects.latest_published().select_related("photo", "editor", "section")
+        stories = Article.objects.latest_published().select_related(*PAGE_JOINS)
         return self.filter_stories(stories, subject)[:FEED_SIZE]
 
     def item_title(self, item):
@@ -97,7 +96,7 @@ class TagFeed(LatestStoriesFeed):
         return f"Tag {subject.name} - {settings.SITE_NAME}"
 
     def link(self, subject):
-        return reverse("articles:tag", args=[subject.slug])
+        return public_url("articles:tag", subject.slug)
 
     def description(self, subject):
         return escape(f"Berita bertag {subject.name} dari {settings.SITE_NAME}.")

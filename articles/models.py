@@ -201,12 +201,7 @@ def page_relations():
     return [
         models.Prefetch("sources", queryset=Source.objects.order_by("articlesource__position")),
         "tags",
-        models.Prefetch(
-            "related_links",
-            queryset=RelatedLink.objects.select_related("target").order_by(
-                "after_paragraph", "position"
-            ),
-        ),
+        models.Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
     ]
 
 
@@ -492,9 +487,7 @@ class Article(models.Model):
         (or beyond it) come at the end.
         """
         paragraphs = self.paragraphs
-        links = sorted(
-            self.related_links.all(), key=lambda link: (link.after_paragraph, link.position)
-        )
+        links = list(self.related_links.all())  # in place order (RelatedLink.Meta.ordering)
         blocks = []
         for index, text in enumerate(paragraphs):
             blocks += [("related", link) for link in links if link.after_paragraph == index]

@@ -87,11 +87,11 @@ def periodic_queries():
 
     from .models import page_relations
     from .popularity import terkini, terpopuler
-    from .sections import section_blocks
+    from .sections import navigation_sections, section_blocks
 
     story = Article.objects.latest_published().first()
     with override_settings(PAGE_CACHE_SECONDS=0, POPULAR_REFRESH_SECONDS=0):
         with CaptureQueriesContext(connection) as captured:
-            terkini(), terpopuler(), section_blocks()
+            terkini(), terpopuler(), section_blocks(navigation_sections())
             prefetch_related_objects([story], *page_relations())
     return [query["sql"] for query in captured.captured_queries]

@@ -41,13 +41,12 @@ def kanal_changed():
     transaction.on_commit(forget)
 
 
-def section_blocks(per_section=STORIES_PER_BLOCK):
-    """[(section, its latest stories)] in navigation order, all sections in one query.
+def section_blocks(sections, per_section=STORIES_PER_BLOCK):
+    """[(section, its latest stories)] for `sections` in their order, in one query.
 
     Called only when the home page's shared kanal blocks are rendered (once per
     purge or PAGE_CACHE_SECONDS), so the choice itself is not cached.
     """
-    sections = navigation_sections()
     if not sections:
         return []
     stories = Article.objects.latest_published().for_lists()

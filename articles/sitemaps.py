@@ -6,10 +6,9 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, Section
+from .models import Article, Section, public_url
 
 # Google News reads stories of the last two days, at most 1,000 per sitemap.
 NEWS_WINDOW = timedelta(hours=48)
@@ -44,7 +43,7 @@ class PageSitemap(Sitemap):
         return ["articles:home", "articles:indeks"]
 
     def location(self, name):
-        return reverse(name)
+        return public_url(name)
 
 
 SITEMAPS = {"berita": ArticleSitemap, "kanal": SectionSitemap, "halaman": PageSitemap}

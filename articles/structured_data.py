@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.text import Truncator
 
 from . import renditions
-from .models import ZONES
+from .models import ZONES, public_url
 
 # Static images, drawn to the sizes Google and social cards ask for.
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
@@ -38,6 +37,7 @@ def news_article(article, request):
     """
     url = request.build_absolute_uri(article.get_absolute_url())
     zone = ZONES[article.time_zone]
+    organisation = publisher(request)
     published = article.published_at
     modified = article.content_updated_at or published
     data = {
@@ -50,8 +50,8 @@ def news_article(article, request):
         "datePublished": published.astimezone(zone).isoformat() if published else None,
         "dateModified": modified.astimezone(zone).isoformat() if modified else None,
         "image": [{"@type": "ImageObject", **share_image(article, request)}],
-        "author": publisher(request),
-        "publisher": publisher(request),
+        "author": organisation,
+        "publisher": organisation,
         "inLanguage": "id",
         "isAccessibleForFree": True,
         "keywords": [tag.name for tag in article.tags.all()],
@@ -73,7 +73,7 @@ def publisher(request):
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri(reverse("articles:home")),
+        "url": request.build_absolute_uri(public_url("articles:home")),
         "logo": {"@type": "ImageObject", **_static_image(LOGO, request)},
     }
 

@@ -48,7 +48,10 @@ class HomeView(ReaderListsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # Called by the template only when the shared kanal blocks must be rendered.
-        return super().get_context_data(section_blocks=section_blocks, **kwargs)
+        return super().get_context_data(section_blocks=self.kanal_blocks, **kwargs)
+
+    def kanal_blocks(self):
+        return section_blocks(navigation_sections(self.request))
 
 
 class ArticleDetailView(ReaderListsMixin, DetailView):
@@ -109,7 +112,7 @@ class ArticlePreviewView(ArticleDetailView):
     revision = None
 
     def get_queryset(self):
-        return Article.objects.for_page()
+        return Article.objects.select_related(*PAGE_JOINS)
 
     def get_object(self, queryset=None):
         if self.revision is not None:

@@ -79,9 +79,10 @@ def story_card(context, story):
         if show_section
         else "",
         url,
-        highlight(story.headline_marked) if story.headline_marked else story.headline,
+        search.highlight(story.headline_marked) if story.headline_marked else story.headline,
         format_html(
-            '<p class="story-card__excerpt">{}&hellip;</p>\n    ', highlight(story.excerpt_marked)
+            '<p class="story-card__excerpt">{}&hellip;</p>\n    ',
+            search.highlight(story.excerpt_marked),
         )
         if story.excerpt_marked
         else "",
@@ -132,11 +133,6 @@ def picture_markup(original_name, use, sizes, eager, alt, css_class):
 def join_srcset(made):
     """`url 320w, url 640w` for <img srcset> or <source srcset>."""
     return ", ".join(f"{rendition.url} {rendition.width}w" for rendition in made)
-
-
-@register.filter
-def highlight(marked):
-    return search.highlight(marked)
 
 
 @register.filter
