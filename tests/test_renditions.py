@@ -85,6 +85,7 @@ def test_unreadable_or_missing_image_shows_no_picture(client):
     assert response.status_code == 200 and "<picture" not in response.content.decode()
     home = client.get("/").content.decode()  # its cards: no picture, and no empty photo link
     assert article.headline in home and "story-card__media" not in home
+    assert "lead-story__link" not in home and "lead-story__text--panel" in home  # the lead
 
 
 def picture_tags(html):
