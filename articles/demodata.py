@@ -10,6 +10,8 @@ import random
 
 from PIL import Image, ImageDraw
 
+from .seedformat import MONTHS
+
 SECTIONS = [
     "Priangan", "Jabar", "Nasional", "Ekonomi", "Olahraga", "Internasional",
     "Gaya Hidup", "Teknologi",
@@ -93,11 +95,6 @@ TAGS = sorted(
         "Startup", "Ekonomi", "Pariwisata", "Infrastruktur", "Jalan Rusak", "Pasar",
     }
 )  # fmt: skip
-
-MONTHS = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-    "September", "Oktober", "November", "Desember",
-]  # fmt: skip
 
 
 class StoryWriter:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -202,13 +203,16 @@ def restore(article, revision, *, user):
 
 
 def deleted_stories():
-    """The latest revision of each deleted story, newest deletion candidates first."""
-    latest = {}
-    for revision in Revision.objects.filter(article__isnull=True).order_by(
-        "article_key", "-number"
-    ):
-        latest.setdefault(revision.article_key, revision)
-    return sorted(latest.values(), key=lambda revision: revision.created_at, reverse=True)
+    """The latest revision of each deleted story, newest first, with its author."""
+    newer = Revision.objects.filter(
+        article_key=OuterRef("article_key"), number__gt=OuterRef("number")
+    )
+    return (
+        Revision.objects.filter(article__isnull=True)
+        .exclude(Exists(newer))
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @transaction.atomic

@@ -38,9 +38,7 @@ def story_from_article(article):
         paragraphs=tuple(article.paragraphs),
         related_links=tuple(
             seedformat.RelatedLink(title=link.display_title, after_paragraph=link.after_paragraph)
-            for link in sorted(
-                article.related_links.all(), key=lambda link: (link.after_paragraph, link.position)
-            )
+            for link in article.related_links.all()  # in place order (Meta.ordering)
         ),
         end_mark=article.end_mark,
         editor=article.editor.name if article.editor else "",
@@ -70,7 +68,7 @@ def import_story(story, *, update=False):
     slug = base_slug(story.headline)
     article = Article.objects.for_page().filter(slug=slug).first()
     if article is not None:
-        if seedformat.render(story_from_article(article)) == seedformat.render(story):
+        if export_article(article) == seedformat.render(story):
             return ImportResult(article, Outcome.UNCHANGED)
         if not update:
             return ImportResult(article, Outcome.KEPT)
