@@ -194,7 +194,9 @@ def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(
     assert [url.findtext(f"{SITEMAP}loc") for url in stories] == [
         f"http://testserver{story.get_absolute_url()}"
     ]
-    assert stories[0].findtext(f"{SITEMAP}lastmod") == story.published_at.date().isoformat()
+    # The day in the site's time zone (Asia/Jakarta), whatever the hour in UTC.
+    published_day = timezone.localdate(story.published_at).isoformat()
+    assert stories[0].findtext(f"{SITEMAP}lastmod") == published_day
     sections = ElementTree.fromstring(client.get("/sitemap-kanal.xml").content)
     assert [url.findtext(f"{SITEMAP}loc") for url in sections] == ["http://testserver/kanal/jabar/"]
 
