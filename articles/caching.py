@@ -56,21 +56,24 @@ def page_generation(request=None):
     return request.page_generation
 
 
-def shared_fragment(request, name, render):
-    """Markup many requests share, kept like a page: dropped by every purge, and kept
-    for at most PAGE_CACHE_SECONDS (rendered every time when that is 0, as in DEBUG).
+def shared_between_purges(request, name, make):
+    """What many requests share, kept like a page: dropped by every purge, and kept
+    for at most PAGE_CACHE_SECONDS (made every time when that is 0, as in DEBUG).
 
-    For what a page shows whatever its query string: a story opened from a shared
-    link carries `?fbclid=...` or `?utm_source=...`, which the page cache skips.
+    For what does not depend on the query string the page cache keys on: a story's
+    markup (a story opened from a shared link carries `?fbclid=...`, which the page
+    cache skips), or the ranked results of a search (each reader's search is
+    rendered afresh, but a breaking story's readers search for the same words).
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
-        return render()
-    key = f"fragment:{name}:{page_generation(request)}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
-    return html
+        return make()
+    digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+    key = f"shared:{page_generation(request)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def page_key(request):

@@ -82,9 +82,11 @@ def rendered_request(url, *, client=None, cold=False):
 def periodic_queries():
     """The SQL of what pages share through the cache and make again after a purge or once
     per period: the sidebar's Terkini and Terpopuler (with its ranking), the home page's
-    kanal blocks, and the newest story's markup (its sources, tags and Baca Juga)."""
+    kanal blocks, the newest story's markup (its sources, tags and Baca Juga), and the
+    ranking of a search for SEARCH_WORD."""
     from django.db.models import prefetch_related_objects
 
+    from . import search
     from .models import page_relations
     from .popularity import terkini, terpopuler
     from .sections import navigation_sections, section_blocks
@@ -94,4 +96,5 @@ def periodic_queries():
         with CaptureQueriesContext(connection) as captured:
             terkini(), terpopuler(), section_blocks(navigation_sections())
             prefetch_related_objects([story], *page_relations())
+            list(search.ranking(Article.objects.latest_published().for_lists(), SEARCH_WORD))
     return [query["sql"] for query in captured.captured_queries]

@@ -3,30 +3,32 @@
 PostgreSQL has no Indonesian stemmer, so the `simple` configuration is used: it
 lowercases and keeps every word whole, which suits Indonesian, whose affixes
 (me-, -kan, -nya) a wrong-language stemmer would mangle. Text and query both go
-through `unaccent` (migrations 0003 and 0006), so "Sao Paulo" finds "São Paulo"; the
-highlighted text keeps its accents, and a word matched only without them is not
-marked. An exact headline match comes first, then stories whose
-headline alone matches the whole query, then the rest by rank (headline weighs A,
-body B); `ts_headline` marks the matched words. Both backends order alike. On
-PostgreSQL the vectors searched are stored in the table (migration 0007, see
-`StoredVector`), so a query never parses a story's text except to mark it.
+through `unaccent` (migrations 0003 and 0006), so "Sao Paulo" finds "São Paulo".
+An exact headline match comes first, then stories whose headline alone matches
+the whole query, then the rest by rank (headline weighs A, body B). Both backends
+order alike. On PostgreSQL the vectors searched are stored in the table
+(migration 0007, see `StoredVector`), so a query never parses a story's text.
 
-Marked text comes back with START/STOP around each match; `highlight()` escapes
-the text and only then turns those two characters into `<mark>` tags.
+The words found are marked here in Python, alike for both backends, on the
+headline and on a short stretch of the body around the first match: PostgreSQL's
+`ts_headline` parses the text again and cost more than the rest of a page.
+Marked text has START/STOP around each match; `highlight()` escapes the text and
+only then turns those two characters into `<mark>` tags.
 """
 
 import re
+import unicodedata
+from itertools import islice
 
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Case, Expression, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, Expression, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -34,12 +36,14 @@ from django.utils.safestring import mark_safe
 MAX_QUERY_LENGTH = 100
 RANK_CANDIDATES = 500
 MAX_FALLBACK_WORDS = 8
-EXCERPT_LENGTH = 240
-EXCERPT_SOURCE_LENGTH = 3000
-EXCERPT_LEAD = 400
+EXCERPT_WORDS = 32
+EXCERPT_WORDS_BEFORE = 6
+EXCERPT_SOURCE_LENGTH = 600
+EXCERPT_LEAD = 160
 START, STOP = "\x02", "\x03"
 CONFIG = "simple"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+_WORD = re.compile(r"\w+")
 
 
 def clean_query(raw):
@@ -47,19 +51,116 @@ def clean_query(raw):
     return " ".join(_UNPRINTABLE.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH].strip()
 
 
-def matching(stories, query):
+def matching(stories, query, ranked_ids=None):
     """`stories` that match `query` (already cleaned), best first, with marked text.
 
-    Each result carries `headline_marked` and `excerpt_marked` for `highlight()`.
+    `ranked_ids` is what `ranking()` found for the same stories and query, when the
+    caller kept it (the search page shares it between readers until the next purge).
     """
-    if not query:
-        return stories.none()
+    if ranked_ids is None:
+        ranked_ids = list(ranking(stories, query)) if query else []
+    return Results(stories, query, ranked_ids)
+
+
+def ranking(stories, query):
+    """The ids of `stories` matching `query`, best first, as a lazy query: the newest
+    RANK_CANDIDATES matches, ranked, and on PostgreSQL an exact headline beyond them."""
     exact_headline = Case(
         When(headline__iexact=query, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
     if connections[stories.db].vendor == "postgresql":
-        return _postgres_matching(stories, query, exact_headline)
-    return _simple_matching(stories, query, exact_headline)
+        return _postgres_ranking(stories, query, exact_headline).values_list("pk", flat=True)
+    return _simple_ranking(stories, query, exact_headline).values_list("pk", flat=True)[
+        :RANK_CANDIDATES
+    ]
+
+
+class Results:
+    """Search results as a paginator reads them: ranked once, marked a page at a time.
+
+    Each story carries `headline_marked` and `excerpt_marked` for `highlight()`.
+    A story no longer in `stories` (withdrawn since it was ranked) is left out.
+    """
+
+    ordered = True
+
+    def __init__(self, stories, query, ranked_ids):
+        self.stories, self.query, self.ranked_ids = stories, query, ranked_ids
+
+    def __len__(self):
+        return len(self.ranked_ids)
+
+    def __getitem__(self, window):
+        ids = self.ranked_ids[window]
+        if not ids:
+            return []
+        rows = self.stories.filter(pk__in=ids).annotate(excerpt_source=excerpt_source(self.query))
+        found = {story.pk: story for story in rows}
+        marker = Marker(self.query)
+        for story in found.values():
+            story.headline_marked = marker.marked(story.headline)
+            story.excerpt_marked = marker.excerpt(story.excerpt_source)
+        return [found[pk] for pk in ids if pk in found]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def sought_words(query):
+    """The words the query asks for, lowercased: not the negated ones, nor OR."""
+    words = []
+    for token in query.lower().split()[:MAX_FALLBACK_WORDS]:
+        if token != "or" and not token.startswith("-"):
+            words.extend(_WORD.findall(token))
+    return words
+
+
+def _folded(word):
+    """A word as search compares it: lowercased, without accents ("São" is "sao")."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class Marker:
+    """Marks the words a query asks for in the text of its results, with START/STOP:
+    whole words, whatever their case or accents ("sao" marks "São")."""
+
+    def __init__(self, query):
+        self.sought = sought_words(query)
+        self.folded = {_folded(word) for word in self.sought}
+        longest_first = sorted(map(re.escape, self.sought), key=len, reverse=True)
+        alternatives = "|".join(longest_first) or r"(?!)"  # nothing sought: matches nothing
+        self.anywhere = re.compile(alternatives, re.IGNORECASE)
+        self.whole_word = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+    def marked(self, text):
+        if text.isascii():  # most text: one regular expression does it
+            return self.whole_word.sub(f"{START}\\g<0>{STOP}", text)
+        return _WORD.sub(
+            lambda word: f"{START}{word[0]}{STOP}" if _folded(word[0]) in self.folded else word[0],
+            text,
+        )
+
+    def excerpt(self, source):
+        """EXCERPT_WORDS of `source` (see `excerpt_source`), marked, from a few words
+        before the first word holding a sought word (as `excerpt_source` looks for
+        them). When `source` was cut from further down the body, that word lies
+        EXCERPT_LEAD characters in, so the word cut at its start is never shown."""
+        hit = self.anywhere.search(source)
+        at = hit.start() if hit else 0
+        before = [word.span() for word in _WORD.finditer(source, 0, at)]
+        if before and before[-1][1] == at:
+            at = before.pop()[0]  # the hit is inside a word: start with that word
+        begin = before[max(len(before) - EXCERPT_WORDS_BEFORE, 0)][0] if before else at
+        words = list(islice(_WORD.finditer(source, begin), EXCERPT_WORDS + 1))
+        stop = words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(source)
+        return self.marked(source[begin:stop].strip())
+
+
+def _search_query(query):
+    return SearchQuery(Unaccent(Value(query)), config=CONFIG, search_type="websearch")
 
 
 class ImmutableUnaccent(Func):
@@ -114,7 +215,7 @@ class StoredVector(Expression):
         return f"{table}.{connection.ops.quote_name(column)}", []
 
 
-def _postgres_matching(stories, query, exact_headline):
+def _postgres_ranking(stories, query, exact_headline):
     """Rank the newest RANK_CANDIDATES matches, plus a story whose headline is the query.
 
     Ranking reads each candidate's stored vector; a common word matches most of the
@@ -123,9 +224,9 @@ def _postgres_matching(stories, query, exact_headline):
     is common, or reads the GIN index and sorts when it is rare (ANALYZE keeps the
     statistics it decides by). The exact headline comes through the UPPER(headline)
     index; UNION, unlike OR, lets both candidate lists come from an index instead of
-    a scan of every story. The excerpt is marked in `excerpt_source()`, not the whole body.
+    a scan of every story.
     """
-    search_query = SearchQuery(Unaccent(Value(query)), config=CONFIG, search_type="websearch")
+    search_query = _search_query(query)
     document = StoredVector("search_document")
     newest_matches = (
         stories.alias(document=document)
@@ -134,11 +235,10 @@ def _postgres_matching(stories, query, exact_headline):
         .values("pk")[:RANK_CANDIDATES]
     )
     exact_match = stories.filter(headline__iexact=query).order_by().values("pk")
-    marks = {"config": CONFIG, "start_sel": START, "stop_sel": STOP}
     return (
         stories.filter(pk__in=newest_matches.union(exact_match))
-        .alias(headline_vector=StoredVector("search_headline"))
-        .annotate(
+        .alias(
+            headline_vector=StoredVector("search_headline"),
             exact_headline=exact_headline,
             headline_hit=Case(
                 When(headline_vector=search_query, then=Value(1)),
@@ -146,36 +246,21 @@ def _postgres_matching(stories, query, exact_headline):
                 output_field=IntegerField(),
             ),
             rank=SearchRank(document, search_query),
-            headline_marked=SearchHeadline("headline", search_query, highlight_all=True, **marks),
-            excerpt_marked=SearchHeadline(
-                excerpt_source(query),
-                search_query,
-                max_words=35,
-                min_words=15,
-                **marks,
-            ),
         )
         .order_by("-exact_headline", "-headline_hit", "-rank", "-published_at", "-pk")
     )
 
 
 def excerpt_source(query):
-    """The stretch of the body that `ts_headline` marks the excerpt in.
+    """The stretch of the body an excerpt is taken from, as SQL: EXCERPT_SOURCE_LENGTH
+    characters, starting EXCERPT_LEAD characters before the first place one of the
+    query's words appears, or at the top.
 
-    `ts_headline` parses all the text it is given, about 0.1 ms per 1,000 characters
-    for each result: a page of 20,000-character stories would spend 40 ms on it,
-    more than the rest of the search. It gets EXCERPT_SOURCE_LENGTH characters (all
-    of most stories), starting EXCERPT_LEAD characters before the first place one of
-    the query's words appears (enough for the words it shows before a match near
-    the end), or at the top. The place comes from a plain search in the lowercased
-    body, so a word that matches only without its accents, or a query of negated
-    words alone, starts at the top.
+    A long story's body is not read whole into Python for a 30-word excerpt. The
+    place comes from a plain search in the lowercased body, so a word that matches
+    only without its accents, or a query of negated words alone, starts at the top.
     """
-    words = []
-    for token in query.lower().split()[:MAX_FALLBACK_WORDS]:
-        word = token.strip("\"'.,;:!?()")
-        if word and word != "or" and not token.startswith("-"):
-            words.append(word)
+    words = sought_words(query)
     if not words:
         return Substr("body", 1, EXCERPT_SOURCE_LENGTH)
     hits = [NullIf(StrIndex(Lower("body"), Value(word)), Value(0)) for word in words]
@@ -184,7 +269,7 @@ def excerpt_source(query):
     return Substr("body", start, EXCERPT_SOURCE_LENGTH)
 
 
-def _simple_matching(stories, query, exact_headline):
+def _simple_ranking(stories, query, exact_headline):
     """Every word in the headline or the body; exact and headline matches first."""
     words = query.split()[:MAX_FALLBACK_WORDS]
     every_word = Q()
@@ -194,13 +279,11 @@ def _simple_matching(stories, query, exact_headline):
         in_headline &= Q(headline__icontains=word)
     return (
         stories.filter(every_word)
-        .annotate(
+        .alias(
             exact_headline=exact_headline,
             headline_hit=Case(
                 When(in_headline, then=Value(1)), default=Value(0), output_field=IntegerField()
             ),
-            headline_marked=F("headline"),
-            excerpt_marked=Substr("body", 1, EXCERPT_LENGTH),
         )
         .order_by("-exact_headline", "-headline_hit", "-published_at", "-pk")
     )

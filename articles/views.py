@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import revisions, search, structured_data
-from .caching import shared_fragment
+from .caching import shared_between_purges
 from .context_processors import site_urls
 from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations, public_url
 from .pagination import OpenEndedPaginator
@@ -56,7 +56,7 @@ class HomeView(ReaderListsMixin, TemplateView):
 
 class ArticleDetailView(ReaderListsMixin, DetailView):
     """A story. Its own markup (head tags and the <article>) is rendered once per
-    version and shared like the sidebar (`caching.shared_fragment`); its sources,
+    version and shared like the sidebar (`caching.shared_between_purges`); its sources,
     tags and Baca Juga links are read only then. The story row is read every time,
     so a withdrawn or unscheduled story is a 404 at once."""
 
@@ -82,7 +82,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
             # Absolute URLs (canonical, JSON-LD, Open Graph) follow the scheme and host.
             origin = self.request.build_absolute_uri("/")
             name = f"story:{origin}:{story.pk}:{story.version}"
-            context["story"] = shared_fragment(
+            context["story"] = shared_between_purges(
                 self.request, name, lambda: self.story_markup(context)
             )
         else:
@@ -333,7 +333,16 @@ class SearchView(StoryListView):
         return search.clean_query(self.request.GET.get("q", ""))
 
     def filter_stories(self, stories):
-        return stories.search(self.subject)
+        """Ranked once per query between purges and shared by every reader who asks it;
+        each page is then read and marked afresh (`articles.search.Results`)."""
+        if not self.subject:
+            return search.matching(stories, "")
+        ranked_ids = shared_between_purges(
+            self.request,
+            f"search:{self.subject}",
+            lambda: list(search.ranking(stories, self.subject)),
+        )
+        return search.matching(stories, self.subject, ranked_ids)
 
     def link_params(self):
         return {"q": self.subject} if self.subject else {}

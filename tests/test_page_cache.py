@@ -211,6 +211,27 @@ def test_a_story_opened_with_a_tracking_tag_is_rendered_once_per_version(
     assert client.get(url, {"fbclid": "d"}, **READER).status_code == 404
 
 
+def test_a_search_is_ranked_once_between_purges_and_each_page_is_read_afresh(
+    client, admin_user, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    older = make_article(headline="Banjir di Garut")
+
+    def headlines(**params):
+        response = client.get("/cari/", {"q": "banjir", **params}, **READER)
+        return [story.headline for story in response.context["stories"]]
+
+    assert headlines() == ["Banjir di Garut"]
+    newer = make_article(headline="Banjir di Cianjur")  # no purge: not ranked yet
+    with django_assert_num_queries(1):  # the page's stories only: the ranking is shared
+        assert headlines(utm_source="wa") == ["Banjir di Garut"]
+    older.headline = "Banjir besar di Garut"
+    older.save()  # each page is read afresh, so an edit shows before the purge
+    assert headlines() == ["Banjir besar di Garut"]
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(older, workflow.Action.UNPUBLISH, user=admin_user, note="Data keliru")
+    assert headlines() == [newer.headline]  # the purge: ranked again
+
+
 def generation_after(action, capture):
     """The cache generation once `action` and its on-commit callbacks have run."""
     before = page_generation()

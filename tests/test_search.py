@@ -5,7 +5,17 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import START, STOP, clean_query, highlight
+from articles.search import (
+    EXCERPT_WORDS,
+    EXCERPT_WORDS_BEFORE,
+    START,
+    STOP,
+    Marker,
+    clean_query,
+    highlight,
+    matching,
+    sought_words,
+)
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +92,44 @@ def test_the_page_marks_matches_but_escapes_what_editors_wrote(client):
     html = client.get("/cari/", {"q": "banjir"}).content.decode()
     assert "<script>alert(1)" not in html and "<i>besar</i>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    if connection.vendor == "postgresql":
-        assert "<mark>Banjir</mark> &lt;script&gt;" in html
+    assert "<mark>Banjir</mark> &lt;script&gt;" in html
+    assert "<mark>Banjir</mark> &lt;i&gt;besar&lt;/i&gt; &amp; meluas." in html
+
+
+def test_whole_words_are_marked_whatever_their_case_or_accents_but_not_negated_ones():
+    marker = Marker("SAO banjir -paulo")
+    assert marker.marked("Banjir di São Paulo, banjirnya surut") == (
+        f"{START}Banjir{STOP} di {START}São{STOP} Paulo, banjirnya surut"
+    )
+    assert marker.marked("Banjir di Sao Paulo") == f"{START}Banjir{STOP} di {START}Sao{STOP} Paulo"
+    make_article(headline="Banjir di Garut", body="Persib menang.")
+    (story,) = Article.objects.published().search("banjir GARUT")
+    assert story.headline_marked == f"{START}Banjir{STOP} di {START}Garut{STOP}"
+    assert sought_words('"Kota" -persib or covid-19') == ["kota", "covid", "19"]
+
+
+def test_the_excerpt_starts_a_few_words_before_the_first_match_and_never_mid_word():
+    words = [f"kata{number}" for number in range(100)]
+    source = "ta" + " ".join(words[:60]) + " banjir " + " ".join(words[60:])  # cut mid-word
+    shown = Marker("banjir").excerpt(source)
+    assert shown.split()[0] == f"kata{60 - EXCERPT_WORDS_BEFORE}"
+    assert f"{START}banjir{STOP}" in shown and len(shown.split()) == EXCERPT_WORDS
+    inside_a_word = Marker("banjir").excerpt("Satu dua tiga empat lima enam tujuh kebanjiran.")
+    assert inside_a_word == "dua tiga empat lima enam tujuh kebanjiran."
+    assert Marker("banjir").excerpt("Banjir surut. Warga pulang.") == (
+        f"{START}Banjir{STOP} surut. Warga pulang."
+    )
+    assert Marker("komodo").excerpt("Tanpa kata itu.") == "Tanpa kata itu."
+    assert Marker("-komodo").excerpt("Tanpa kata itu.") == "Tanpa kata itu."
+
+
+def test_a_story_withdrawn_after_the_ranking_is_left_out(admin_user):
+    kept, withdrawn = make_article(headline="Banjir A"), make_article(headline="Banjir B")
+    ranked_ids = [withdrawn.pk, kept.pk]
+    withdrawn.status = Article.Status.DRAFT
+    withdrawn.save()
+    results = matching(Article.objects.published(), "banjir", ranked_ids)
+    assert [story.headline for story in results[0:2]] == ["Banjir A"]
 
 
 def test_highlight_escapes_first_and_drops_unbalanced_marks():

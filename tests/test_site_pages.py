@@ -305,8 +305,9 @@ def list_page_urls():
 # 1 the page of stories with photos and sections (and one more row: no COUNT), 2 Terkini,
 # 3 Terpopuler, 4 its fallback to the latest (no views yet), and 5 the navigation's
 # sections (cold cache).
-# A kanal comes from the navigation's list (query 5), other subjects take one query.
-SUBJECT_QUERY = {"section": 0, "tag": 1, "editor": 1, "source": 1, "indeks": 0, "search": 0}
+# A kanal comes from the navigation's list (query 5), other subjects take one query;
+# a search ranks its matches in one (shared until a purge), then reads the page in query 1.
+SUBJECT_QUERY = {"section": 0, "tag": 1, "editor": 1, "source": 1, "indeks": 0, "search": 1}
 
 
 @pytest.mark.parametrize("page", SUBJECT_QUERY)
@@ -353,4 +354,5 @@ def test_home_page_with_kanal_blocks_query_budget(client, django_assert_num_quer
 def test_feeds_are_sent_in_one_piece(client):
     """Written element by element, a feed went out as thousands of socket writes."""
     make_article(photo=make_photo(width=800, height=600))
-    assert len(list(client.get(reverse("articles:feed")))) == 1
+    pieces = [piece for piece in client.get(reverse("articles:feed")) if piece]
+    assert len(pieces) == 1  # (after the empty content the response starts with)
