@@ -1,10 +1,12 @@
 """RSS feeds: the whole site, one kanal, one tag; each item carries its photo."""
 
+import io
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Enclosure
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
@@ -12,19 +14,33 @@ from . import renditions, structured_data
 from .models import PAGE_JOINS, Article, Section, public_url
 
 FEED_SIZE = 30
+# What items show: each other column read is a cost per item (a feed is 30 of them).
+FEED_FIELDS = (
+    "headline", "slug", "body", "published_at", "content_updated_at",
+    "photo__image", "photo__width", "photo__height", "editor__name", "section__name",
+)  # fmt: skip
+
+
+class WrittenAtOnceRssFeed(Rss201rev2Feed):
+    """Django's RSS 2.0, written to the response in one piece.
+
+    Django writes a feed in over a thousand small pieces, each encoded on its own and
+    kept as a separate chunk of the response (sent as separate writes to the socket,
+    cached copies included: a fifth of the rate). Written to a string first, the
+    feed is one chunk, and the pieces cost a string append each.
+    """
+
+    def write(self, outfile, encoding):
+        text = io.StringIO()
+        super().write(text, encoding)
+        outfile.write(text.getvalue())
 
 
 class LatestStoriesFeed(Feed):
     """The latest stories of the whole site; subclasses narrow them to one subject."""
 
+    feed_type = WrittenAtOnceRssFeed
     language = "id"
-
-    def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        # The feed is written in thousands of small pieces, each a separate write to
-        # the socket, cached copies included (a fifth of the rate); send it as one.
-        response.content = response.content
-        return response
 
     def title(self, subject):
         return settings.SITE_NAME
@@ -39,7 +55,7 @@ class LatestStoriesFeed(Feed):
         return stories
 
     def items(self, subject):
-        stories = Article.objects.latest_published().select_related(*PAGE_JOINS)
+        stories = Article.objects.latest_published().select_related(*PAGE_JOINS).only(*FEED_FIELDS)
         return self.filter_stories(stories, subject)[:FEED_SIZE]
 
     def item_title(self, item):
