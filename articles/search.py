@@ -28,8 +28,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Case, Expression, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
+from django.db.models import Case, Expression, F, Func, IntegerField, Q, TextField, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -38,8 +37,7 @@ RANK_CANDIDATES = 500
 MAX_FALLBACK_WORDS = 8
 EXCERPT_WORDS = 32
 EXCERPT_WORDS_BEFORE = 6
-EXCERPT_SOURCE_LENGTH = 600
-EXCERPT_LEAD = 160
+EXCERPT_LOOKBEHIND = 200  # characters: more than EXCERPT_WORDS_BEFORE words
 START, STOP = "\x02", "\x03"
 CONFIG = "simple"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
@@ -94,12 +92,12 @@ class Results:
         ids = self.ranked_ids[window]
         if not ids:
             return []
-        rows = self.stories.filter(pk__in=ids).annotate(excerpt_source=excerpt_source(self.query))
+        rows = self.stories.filter(pk__in=ids).annotate(full_body=F("body"))
         found = {story.pk: story for story in rows}
         marker = Marker(self.query)
         for story in found.values():
             story.headline_marked = marker.marked(story.headline)
-            story.excerpt_marked = marker.excerpt(story.excerpt_source)
+            story.excerpt_marked = marker.excerpt(story.full_body)
         return [found[pk] for pk in ids if pk in found]
 
     def __iter__(self):
@@ -143,20 +141,22 @@ class Marker:
             text,
         )
 
-    def excerpt(self, source):
-        """EXCERPT_WORDS of `source` (see `excerpt_source`), marked, from a few words
-        before the first word holding a sought word (as `excerpt_source` looks for
-        them). When `source` was cut from further down the body, that word lies
-        EXCERPT_LEAD characters in, so the word cut at its start is never shown."""
-        hit = self.anywhere.search(source)
+    def excerpt(self, body):
+        """EXCERPT_WORDS of `body`, marked, from a few words before the first word that
+        holds a sought word (the top when none does: a negated word, a word matched
+        only without its accents)."""
+        hit = self.anywhere.search(body)
         at = hit.start() if hit else 0
-        before = [word.span() for word in _WORD.finditer(source, 0, at)]
+        start = max(at - EXCERPT_LOOKBEHIND, 0)
+        before = [word.span() for word in _WORD.finditer(body, start, at)]
         if before and before[-1][1] == at:
             at = before.pop()[0]  # the hit is inside a word: start with that word
+        if start > 0:
+            before = before[1:]  # it may be the end of a word cut by `start`
         begin = before[max(len(before) - EXCERPT_WORDS_BEFORE, 0)][0] if before else at
-        words = list(islice(_WORD.finditer(source, begin), EXCERPT_WORDS + 1))
-        stop = words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(source)
-        return self.marked(source[begin:stop].strip())
+        words = list(islice(_WORD.finditer(body, begin), EXCERPT_WORDS + 1))
+        stop = words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(body)
+        return self.marked(body[begin:stop].strip())
 
 
 def _search_query(query):
@@ -249,24 +249,6 @@ def _postgres_ranking(stories, query, exact_headline):
         )
         .order_by("-exact_headline", "-headline_hit", "-rank", "-published_at", "-pk")
     )
-
-
-def excerpt_source(query):
-    """The stretch of the body an excerpt is taken from, as SQL: EXCERPT_SOURCE_LENGTH
-    characters, starting EXCERPT_LEAD characters before the first place one of the
-    query's words appears, or at the top.
-
-    A long story's body is not read whole into Python for a 30-word excerpt. The
-    place comes from a plain search in the lowercased body, so a word that matches
-    only without its accents, or a query of negated words alone, starts at the top.
-    """
-    words = sought_words(query)
-    if not words:
-        return Substr("body", 1, EXCERPT_SOURCE_LENGTH)
-    hits = [NullIf(StrIndex(Lower("body"), Value(word)), Value(0)) for word in words]
-    first_hit = Least(*hits) if len(hits) > 1 else hits[0]  # LEAST skips NULLs on PostgreSQL
-    start = Greatest(Coalesce(first_hit, Value(1)) - Value(EXCERPT_LEAD), Value(1))
-    return Substr("body", start, EXCERPT_SOURCE_LENGTH)
 
 
 def _simple_ranking(stories, query, exact_headline):
