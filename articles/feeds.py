@@ -4,7 +4,6 @@ import io
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
@@ -82,8 +81,7 @@ class LatestStoriesFeed(Feed):
         if made is None:
             return []
         largest = made.largest
-        size = default_storage.size(largest.name)
-        return [Enclosure(largest.url, str(size), largest.mime_type)]
+        return [Enclosure(largest.url, str(largest.size), largest.mime_type)]
 
 
 class SectionFeed(LatestStoriesFeed):

@@ -41,6 +41,7 @@ def empty_cache():
     """Each test starts with an empty cache, as rows it finds are its own."""
     cache.clear()
     renditions.known_renditions.cache_clear()
+    renditions.stored_size.cache_clear()
     reader.picture_markup.cache_clear()
     yield
     cache.clear()

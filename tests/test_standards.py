@@ -3,10 +3,13 @@
 import json
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -145,8 +148,20 @@ def test_site_feed_items_have_title_link_description_date_and_photo(client):
     assert entry.published_parsed[:5] == story.published_at.utctimetuple()[:5]
     [enclosure] = entry.enclosures
     assert enclosure.type == "image/jpeg" and enclosure.href.endswith("-1200.jpg")
-    assert int(enclosure.length) > 0
+    stored = default_storage.path(enclosure.href.split(settings.MEDIA_URL, 1)[1])
+    assert int(enclosure.length) == Path(stored).stat().st_size
     assert feed.entries[1].enclosures == []
+
+
+def test_a_feed_asks_the_storage_for_each_photo_size_once_per_process(client, monkeypatch):
+    """With S3-like storage each size is a request; a rendition never changes."""
+    make_article(photo=make_photo(width=1600, height=1000))
+    asked = []
+    size = default_storage.size
+    monkeypatch.setattr(default_storage, "size", lambda name: asked.append(name) or size(name))
+    first = client.get(reverse("articles:feed")).content
+    assert client.get(reverse("articles:feed")).content == first
+    assert len(asked) == 1
 
 
 def test_section_and_tag_feeds_hold_only_their_stories(client):
