@@ -85,9 +85,6 @@ class Results:
     def __init__(self, stories, query, ranked_ids):
         self.stories, self.query, self.ranked_ids = stories, query, ranked_ids
 
-    def __len__(self):
-        return len(self.ranked_ids)
-
     def __getitem__(self, window):
         ids = self.ranked_ids[window]
         if not ids:
@@ -126,16 +123,14 @@ class Marker:
     whole words, whatever their case or accents ("sao" marks "São")."""
 
     def __init__(self, query):
-        self.sought = sought_words(query)
-        self.folded = {_folded(word) for word in self.sought}
-        longest_first = sorted(map(re.escape, self.sought), key=len, reverse=True)
-        alternatives = "|".join(longest_first) or r"(?!)"  # nothing sought: matches nothing
-        self.anywhere = re.compile(alternatives, re.IGNORECASE)
-        self.whole_word = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+        sought = sought_words(query)
+        self.folded = {_folded(word) for word in sought}
+        self.anywhere = _any_of(set(sought) | self.folded)
+        self.ascii_word = re.compile(rf"\b(?:{_any_of(self.folded).pattern})\b", re.IGNORECASE)
 
     def marked(self, text):
         if text.isascii():  # most text: one regular expression does it
-            return self.whole_word.sub(f"{START}\\g<0>{STOP}", text)
+            return self.ascii_word.sub(f"{START}\\g<0>{STOP}", text)
         return _WORD.sub(
             lambda word: f"{START}{word[0]}{STOP}" if _folded(word[0]) in self.folded else word[0],
             text,
@@ -157,6 +152,12 @@ class Marker:
         words = list(islice(_WORD.finditer(body, begin), EXCERPT_WORDS + 1))
         stop = words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(body)
         return self.marked(body[begin:stop].strip())
+
+
+def _any_of(words):
+    """A case-blind pattern for any of `words`, longest first; for none, one that never matches."""
+    longest_first = sorted(map(re.escape, words), key=len, reverse=True)
+    return re.compile("|".join(longest_first) or "(?!)", re.IGNORECASE)
 
 
 def _search_query(query):

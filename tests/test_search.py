@@ -102,6 +102,7 @@ def test_whole_words_are_marked_whatever_their_case_or_accents_but_not_negated_o
         f"{START}Banjir{STOP} di {START}São{STOP} Paulo, banjirnya surut"
     )
     assert marker.marked("Banjir di Sao Paulo") == f"{START}Banjir{STOP} di {START}Sao{STOP} Paulo"
+    assert Marker("São").marked("Tiba di Sao Paulo") == f"Tiba di {START}Sao{STOP} Paulo"
     make_article(headline="Banjir di Garut", body="Persib menang.")
     (story,) = Article.objects.published().search("banjir GARUT")
     assert story.headline_marked == f"{START}Banjir{STOP} di {START}Garut{STOP}"
