@@ -5,7 +5,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -19,7 +19,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from . import presence, revisions, workflow
-from .caching import purge_when_public
+from .caching import purge_public_pages, purge_when_public
 from .models import (
     ZONES,
     Article,
@@ -513,6 +513,26 @@ class ArticleAdmin(admin.ModelAdmin):
         return redirect(self._change_url(article))
 
 
+class ShownToReadersMixin:
+    """Names and slugs readers see on story pages and lists (kanal, tag, editor, source):
+    a change or a deletion in the admin reaches every page at once, not after a cache period."""
+
+    def shown_to_readers_changed(self):
+        transaction.on_commit(purge_public_pages)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.shown_to_readers_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.shown_to_readers_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self.shown_to_readers_changed()
+
+
 class StoryCountMixin:
     """Shows how many stories use each row; `story_relation` is the path to them."""
 
@@ -540,7 +560,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Editor)
-class EditorAdmin(StoryCountMixin, admin.ModelAdmin):
+class EditorAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
     list_display = ["name", "user", "story_count"]
     list_select_related = ["user"]
     search_fields = ["name"]
@@ -549,7 +569,7 @@ class EditorAdmin(StoryCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(StoryCountMixin, admin.ModelAdmin):
+class SourceAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
     """A source still cited by a story cannot be deleted (the database protects it)."""
 
     story_relation = "articlesource"
@@ -560,23 +580,14 @@ class SourceAdmin(StoryCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(StoryCountMixin, admin.ModelAdmin):
+class SectionAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
     list_display = ["name", "position", "story_count"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        kanal_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        kanal_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        kanal_changed()
+    def shown_to_readers_changed(self):
+        kanal_changed()  # the navigation's kanal list too
 
 
 class MergeTagsForm(forms.Form):
@@ -591,10 +602,13 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(StoryCountMixin, TaggitTagAdmin):
+class TagAdmin(ShownToReadersMixin, StoryCountMixin, TaggitTagAdmin):
     story_relation = "taggit_taggeditem_items"
     list_display = ["name", "slug", "story_count"]
     actions = ["merge"]
+    # taggit's inline lists every tagged item as a form (content type and object id):
+    # thousands on a big tag's page. Stories get their tags on the story form.
+    inlines = []
 
     @admin.action(description=_("Gabungkan tag yang dipilih"), permissions=["change"])
     def merge(self, request, queryset):

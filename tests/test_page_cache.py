@@ -259,6 +259,44 @@ def test_only_changes_readers_can_see_purge_the_pages(
     assert purged(lambda: staff.post(delete_url, {"post": "yes"}))
 
 
+@pytest.mark.parametrize(
+    "admin_name, renamed",
+    [
+        ("taggit_tag", {"name": "Banjir Bandang", "slug": "banjir"}),
+        ("articles_editor", {"name": "Yurri E.", "slug": "yurri", "bio": ""}),
+        ("articles_source", {"name": "Reuters Asia", "slug": "reuters", "url": ""}),
+    ],
+)
+def test_a_name_changed_or_deleted_in_the_admin_leaves_no_page_behind(
+    client, admin_user, django_capture_on_commit_callbacks, admin_name, renamed
+):
+    """Story pages and lists show tag, editor and source names: the cache must not
+    keep the old name, nor a list page of a deleted one."""
+    from articles.models import Editor, Source
+
+    live = make_article(
+        tags=["Banjir"], editor=Editor.objects.create(name="Yurri", slug="yurri"),
+        sources=[Source.objects.create(name="Reuters", slug="reuters")],
+    )  # fmt: skip
+    subject = {"taggit_tag": Tag, "articles_editor": Editor, "articles_source": Source}[
+        admin_name
+    ].objects.get()
+    list_url = {"taggit_tag": "/tag/banjir/", "articles_editor": "/editor/yurri/"}.get(admin_name)
+    story_url = live.get_absolute_url()
+    assert subject.name in client.get(story_url, **READER).content.decode()  # cached now
+    staff = logged_in(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(reverse(f"admin:{admin_name}_change", args=[subject.pk]), renamed)
+    assert response.status_code == 302
+    assert renamed["name"] in client.get(story_url, **READER).content.decode()
+    if list_url:
+        assert client.get(list_url, **READER).status_code == 200  # cached now
+        live.tags.clear() if admin_name == "taggit_tag" else live.delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            staff.post(reverse(f"admin:{admin_name}_delete", args=[subject.pk]), {"post": "yes"})
+        assert client.get(list_url, **READER).status_code == 404
+
+
 def test_a_kanal_renamed_in_the_admin_shows_on_every_page_at_once(
     client, admin_user, django_capture_on_commit_callbacks
 ):
