@@ -236,6 +236,12 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def in_order(self, ids):
+        """These stories in the order of `ids`; an id no longer among them (a story
+        withdrawn since the ids were chosen) is left out."""
+        found = self.in_bulk(ids) if ids else {}
+        return [found[pk] for pk in ids if pk in found]
+
     def for_lists(self):
         """What story cards show, in one query."""
         return self.select_related("photo", "section").only(

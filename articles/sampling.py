@@ -82,19 +82,25 @@ def rendered_request(url, *, client=None, cold=False):
 def periodic_queries():
     """The SQL of what pages share through the cache and make again after a purge or once
     per period: the sidebar's Terkini and Terpopuler (with its ranking), the home page's
-    kanal blocks, the newest story's markup (its sources, tags and Baca Juga), and the
-    ranking of a search for SEARCH_WORD."""
+    kanal blocks, the newest story's markup (its sources, tags and Baca Juga), the
+    ranking of a search for SEARCH_WORD, and the choice of its first tag's first page."""
     from django.db.models import prefetch_related_objects
 
     from . import search
     from .models import page_relations
     from .popularity import terkini, terpopuler
     from .sections import navigation_sections, section_blocks
+    from .views import StoryListView
 
     story = Article.objects.latest_published().first()
+    tag = story.tags.order_by("pk").first()
+    stories = Article.objects.latest_published().for_lists()
     with override_settings(PAGE_CACHE_SECONDS=0, POPULAR_REFRESH_SECONDS=0):
         with CaptureQueriesContext(connection) as captured:
             terkini(), terpopuler(), section_blocks(navigation_sections())
             prefetch_related_objects([story], *page_relations())
-            list(search.ranking(Article.objects.latest_published().for_lists(), SEARCH_WORD))
+            list(search.ranking(stories, SEARCH_WORD))
+            if tag:
+                first_page = StoryListView.paginate_by + 1  # one more row says a next follows
+                list(stories.tagged(tag).values_list("pk", flat=True)[:first_page])
     return [query["sql"] for query in captured.captured_queries]

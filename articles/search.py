@@ -86,16 +86,12 @@ class Results:
         self.stories, self.query, self.ranked_ids = stories, query, ranked_ids
 
     def __getitem__(self, window):
-        ids = self.ranked_ids[window]
-        if not ids:
-            return []
-        rows = self.stories.filter(pk__in=ids).annotate(full_body=F("body"))
-        found = {story.pk: story for story in rows}
+        stories = self.stories.annotate(full_body=F("body")).in_order(self.ranked_ids[window])
         marker = Marker(self.query)
-        for story in found.values():
+        for story in stories:
             story.headline_marked = marker.marked(story.headline)
             story.excerpt_marked = marker.excerpt(story.full_body)
-        return [found[pk] for pk in ids if pk in found]
+        return stories
 
     def __iter__(self):
         return iter(self[:])

@@ -21,7 +21,7 @@ from . import revisions, search, structured_data
 from .caching import shared_between_purges
 from .context_processors import site_urls
 from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations, public_url
-from .pagination import OpenEndedPaginator
+from .pagination import OpenEndedPaginator, SharedWindows
 from .popularity import count_view, terkini, terpopuler
 from .sections import navigation_sections, section_blocks
 
@@ -234,7 +234,9 @@ class TagView(StoryListView):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def filter_stories(self, stories):
-        return stories.tagged(self.subject)
+        return SharedWindows(
+            self.request, f"tag:{self.subject.pk}", stories.tagged(self.subject), stories
+        )
 
     def get_feed_url(self):
         return public_url("articles:tag_feed", self.subject.slug)

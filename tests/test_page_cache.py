@@ -232,6 +232,26 @@ def test_a_search_is_ranked_once_between_purges_and_each_page_is_read_afresh(
     assert headlines() == [newer.headline]  # the purge: ranked again
 
 
+def test_a_tag_pages_stories_are_chosen_once_between_purges_and_read_afresh(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    older = make_article(headline="Persib menang", tags=["Persib"])
+
+    def headlines(**params):
+        response = client.get("/tag/persib/", params, **READER)
+        return [story.headline for story in response.context["stories"]]
+
+    assert headlines() == ["Persib menang"]
+    newer = make_article(headline="Persib juara", tags=["Persib"])  # no purge: not chosen yet
+    with django_assert_num_queries(2):  # the tag and the page's stories: the choice is shared
+        assert headlines(utm_source="wa") == ["Persib menang"]
+    Article.objects.filter(pk=older.pk).update(status=Article.Status.DRAFT)  # no purge either
+    assert headlines(utm_source="fb") == []  # the rows are read afresh: it is gone at once
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_public_pages()
+    assert headlines(utm_source="x") == [newer.headline]
+
+
 def generation_after(action, capture):
     """The cache generation once `action` and its on-commit callbacks have run."""
     before = page_generation()
