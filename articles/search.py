@@ -16,10 +16,14 @@ Marked text has START/STOP around each match; `highlight()` escapes the text and
 only then turns those two characters into `<mark>` tags.
 """
 
+import logging
 import re
+import time
 import unicodedata
+from contextlib import contextmanager
 from itertools import islice
 
+from django.conf import settings
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -27,7 +31,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import Case, Expression, F, Func, IntegerField, Q, TextField, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -43,6 +47,12 @@ CONFIG = "simple"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
 
+logger = logging.getLogger(__name__)
+
+
+class TooSlow(Exception):
+    """The ranking ran past SEARCH_TIMEOUT_MS and was stopped."""
+
 
 def clean_query(raw):
     """The reader's query as we search it: printable, single-spaced, not too long."""
@@ -56,8 +66,59 @@ def matching(stories, query, ranked_ids=None):
     caller kept it (the search page shares it between readers until the next purge).
     """
     if ranked_ids is None:
-        ranked_ids = list(ranking(stories, query)) if query else []
+        ranked_ids = ranked(stories, query) if query else []
     return Results(stories, query, ranked_ids)
+
+
+def ranked(stories, query):
+    """`ranking()`'s ids as a list, or TooSlow once it has run SEARCH_TIMEOUT_MS.
+
+    Most queries rank in milliseconds, but one whose words rarely meet (or cancel
+    out: `banjir -banjir`) walks every story: about a second at 100,000 stories,
+    longer with a cold cache, and a reader can send as many as they like.
+    """
+    try:
+        with time_limit(stories.db, settings.SEARCH_TIMEOUT_MS):
+            return list(ranking(stories, query))
+    except TooSlow:
+        logger.warning("Search for %r stopped after %s ms", query, settings.SEARCH_TIMEOUT_MS)
+        raise
+
+
+@contextmanager
+def time_limit(using, milliseconds):
+    """Stop the queries run inside after `milliseconds` (none if 0) and raise TooSlow.
+
+    PostgreSQL stops them itself (`statement_timeout`, for this transaction only);
+    SQLite asks a progress handler every few thousand steps.
+    """
+    connection = connections[using]
+    deadline = time.monotonic() + milliseconds / 1000
+    try:
+        if not milliseconds:
+            yield
+        elif connection.vendor == "postgresql":
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, true)",
+                    [str(milliseconds)],
+                )
+                previous = cursor.fetchone()[0]
+                yield
+                # Kept until the outer transaction ends, if there is one: put it back.
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        else:
+            connection.ensure_connection()
+            connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 5000)
+            try:
+                yield
+            finally:
+                connection.connection.set_progress_handler(None, 0)
+    except OperationalError as error:
+        if milliseconds and time.monotonic() >= deadline:
+            raise TooSlow from error
+        raise
 
 
 def ranking(stories, query):

@@ -334,23 +334,29 @@ class SearchView(StoryListView):
     def get_subject(self):
         return search.clean_query(self.request.GET.get("q", ""))
 
+    too_slow = False
+
     def filter_stories(self, stories):
         """Ranked once per query between purges and shared by every reader who asks it;
-        each page is then read and marked afresh (`articles.search.Results`)."""
+        each page is then read and marked afresh (`articles.search.Results`). A ranking
+        stopped for taking too long is not kept: it is tried again on the next request."""
         if not self.subject:
             return search.matching(stories, "")
-        ranked_ids = shared_between_purges(
-            self.request,
-            f"search:{self.subject}",
-            lambda: list(search.ranking(stories, self.subject)),
-        )
+        try:
+            ranked_ids = shared_between_purges(
+                self.request,
+                f"search:{self.subject}",
+                lambda: search.ranked(stories, self.subject),
+            )
+        except search.TooSlow:
+            self.too_slow, ranked_ids = True, []
         return search.matching(stories, self.subject, ranked_ids)
 
     def link_params(self):
         return {"q": self.subject} if self.subject else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.subject, **kwargs)
+        return super().get_context_data(query=self.subject, too_slow=self.too_slow, **kwargs)
 
 
 def server_error(request):

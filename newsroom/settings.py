@@ -44,6 +44,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 POPULAR_REFRESH_SECONDS = env.int("POPULAR_REFRESH_SECONDS", default=60)
 VIEW_DEDUPE_SECONDS = env.int("VIEW_DEDUPE_SECONDS", default=1800)
 VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
+# A search whose ranking takes longer is stopped and the reader asked for other words.
+SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=500)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
