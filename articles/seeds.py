@@ -75,8 +75,9 @@ def import_story(story, *, update=False):
         outcome = Outcome.UPDATED
         article.note_content_change()
     else:
-        article = Article(slug=slug)
+        article = Article(slug=slug, status=Article.Status.DRAFT)
         outcome = Outcome.CREATED
+    previous_status = article.status
 
     if story.caption or story.credit:
         photo = article.photo or Photo()
@@ -112,11 +113,11 @@ def import_story(story, *, update=False):
         )
         for position, link in enumerate(story.related_links)
     )
-    if outcome is Outcome.CREATED:
+    if previous_status != article.status:  # new, or withdrawn since and loaded with --update
         StateChange.objects.create(
             article=article,
             action="import",
-            from_status=Article.Status.DRAFT,
+            from_status=previous_status,
             to_status=article.status,
             publish_at=article.published_at,
             note="Dimuat dari berkas seed",

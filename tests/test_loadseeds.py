@@ -120,6 +120,22 @@ def test_a_story_edited_since_its_load_is_kept_unless_update_is_asked(tmp_path):
     assert RelatedLink.objects.count() == 2
 
 
+def test_a_withdrawn_story_loaded_again_with_update_says_so_in_its_history(tmp_path):
+    path = write(tmp_path, "a.txt", FULL)
+    load(path)
+    story = Article.objects.get()
+    assert [(c.from_status, c.to_status) for c in story.state_changes.all()] == [
+        ("draft", "published")
+    ]
+    Article.objects.update(status=Article.Status.UNPUBLISHED, dateline="DITARIK")
+    load(path)
+    assert Article.objects.get().status == Article.Status.UNPUBLISHED  # kept without --update
+    ok, out, _ = load(path, update=True)
+    assert ok and Article.objects.get().status == Article.Status.PUBLISHED
+    last = story.state_changes.order_by("pk").last()
+    assert (last.action, last.from_status, last.to_status) == ("import", "unpublished", "published")
+
+
 def test_missing_path_is_a_clear_error(tmp_path):
     ok, _, err = load(tmp_path / "nope.txt")
     assert not ok and "tidak ada berkas" in err
