@@ -43,6 +43,7 @@ EXCERPT_WORDS = 32
 EXCERPT_WORDS_BEFORE = 6
 EXCERPT_LOOKBEHIND = 200  # characters: more than EXCERPT_WORDS_BEFORE words
 START, STOP = "\x02", "\x03"
+ELLIPSIS = "…"
 CONFIG = "simple"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
@@ -196,7 +197,8 @@ class Marker:
     def excerpt(self, body):
         """EXCERPT_WORDS of `body`, marked, from a few words before the first word that
         holds a sought word (the top when none does: a negated word, a word matched
-        only without its accents)."""
+        only without its accents). It starts with the sentence that holds the word when
+        that begins within those few words; an ellipsis stands for text left out."""
         hit = self.anywhere.search(body)
         at = hit.start() if hit else 0
         start = max(at - EXCERPT_LOOKBEHIND, 0)
@@ -205,10 +207,25 @@ class Marker:
             at = before.pop()[0]  # the hit is inside a word: start with that word
         if start > 0:
             before = before[1:]  # it may be the end of a word cut by `start`
-        begin = before[max(len(before) - EXCERPT_WORDS_BEFORE, 0)][0] if before else at
+        starts = [span[0] for span in before[-EXCERPT_WORDS_BEFORE:]] + [at]
+        sentences = (_sentence_start(body, index) for index in reversed(starts))
+        begin = next((index for index in sentences if index is not None), None)
+        opening = "" if begin is not None else f"{ELLIPSIS} "
+        begin = starts[0] if begin is None else begin
         words = list(islice(_WORD.finditer(body, begin), EXCERPT_WORDS + 1))
-        stop = words[EXCERPT_WORDS - 1].end() if len(words) > EXCERPT_WORDS else len(body)
-        return self.marked(body[begin:stop].strip())
+        cut = len(words) > EXCERPT_WORDS
+        stop = words[EXCERPT_WORDS - 1].end() if cut else len(body)
+        return f"{opening}{self.marked(body[begin:stop].strip())}{ELLIPSIS if cut else ''}"
+
+
+def _sentence_start(text, index):
+    """Where the sentence that the word at `index` opens begins (with its opening quote),
+    or None when the word opens none: the text's first word, or one after . ! or ?"""
+    begin = index
+    while begin > 0 and text[begin - 1] in "\"'(“‘":
+        begin -= 1
+    before = text[max(begin - 4, 0) : begin].rstrip().rstrip("\"')”’")
+    return begin if begin == 0 or before.endswith((".", "!", "?")) else None
 
 
 def _any_of(words):

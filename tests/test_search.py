@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.search import (
+    ELLIPSIS,
     EXCERPT_WORDS,
     EXCERPT_WORDS_BEFORE,
     START,
@@ -115,13 +116,20 @@ def test_the_excerpt_starts_a_few_words_before_the_first_match_and_never_mid_wor
     words = [f"kata{number}" for number in range(100)]
     source = "ta" + " ".join(words[:60]) + " banjir " + " ".join(words[60:])  # cut mid-word
     shown = Marker("banjir").excerpt(source)
-    assert shown.split()[0] == f"kata{60 - EXCERPT_WORDS_BEFORE}"
-    assert f"{START}banjir{STOP}" in shown and len(shown.split()) == EXCERPT_WORDS
+    assert shown.startswith(f"{ELLIPSIS} kata{60 - EXCERPT_WORDS_BEFORE} ")
+    assert shown.endswith(ELLIPSIS) and f"{START}banjir{STOP}" in shown
+    assert len(shown.removeprefix(ELLIPSIS).split()) == EXCERPT_WORDS
     inside_a_word = Marker("banjir").excerpt("Satu dua tiga empat lima enam tujuh kebanjiran.")
-    assert inside_a_word == "dua tiga empat lima enam tujuh kebanjiran."
+    assert inside_a_word == f"{ELLIPSIS} dua tiga empat lima enam tujuh kebanjiran."
     assert Marker("banjir").excerpt("Banjir surut. Warga pulang.") == (
         f"{START}Banjir{STOP} surut. Warga pulang."
     )
+    new_sentence = Marker("banjir").excerpt(
+        'Hari ini hujan deras. "Sungai meluap," kata warga, banjir.'
+    )
+    assert new_sentence == f'"Sungai meluap," kata warga, {START}banjir{STOP}.'
+    new_paragraph = Marker("banjir").excerpt("Hujan deras sejak pagi ini.\n\nLalu banjir.")
+    assert new_paragraph == f"Lalu {START}banjir{STOP}."
     assert Marker("komodo").excerpt("Tanpa kata itu.") == "Tanpa kata itu."
     assert Marker("-komodo").excerpt("Tanpa kata itu.") == "Tanpa kata itu."
 

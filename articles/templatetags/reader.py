@@ -81,7 +81,7 @@ def story_card(context, story):
         url,
         search.highlight(story.headline_marked) if story.headline_marked else story.headline,
         format_html(
-            '<p class="story-card__excerpt">{}&hellip;</p>\n    ',
+            '<p class="story-card__excerpt">{}</p>\n    ',
             search.highlight(story.excerpt_marked),
         )
         if story.excerpt_marked
