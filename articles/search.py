@@ -18,7 +18,6 @@ only then turns those two characters into `<mark>` tags.
 
 import logging
 import re
-import time
 import unicodedata
 from contextlib import contextmanager
 from itertools import islice
@@ -51,6 +50,9 @@ _WORD = re.compile(r"\w+")
 logger = logging.getLogger(__name__)
 
 
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
+
+
 class TooSlow(Exception):
     """The ranking ran past SEARCH_TIMEOUT_MS and was stopped."""
 
@@ -72,52 +74,44 @@ def matching(stories, query, ranked_ids=None):
 
 
 def ranked(stories, query):
-    """`ranking()`'s ids as a list, or TooSlow once it has run SEARCH_TIMEOUT_MS.
+    """`ranking()`'s ids as a list; on PostgreSQL, TooSlow past SEARCH_TIMEOUT_MS.
 
     Most queries rank in milliseconds, but one whose words rarely meet (or cancel
     out: `banjir -banjir`) walks every story: about a second at 100,000 stories,
-    longer with a cold cache, and a reader can send as many as they like.
+    longer with a cold cache, and a reader can send as many as they like. SQLite,
+    for development, scans every story for every search, and has no limit.
     """
+    milliseconds = settings.SEARCH_TIMEOUT_MS
+    if connections[stories.db].vendor != "postgresql" or not milliseconds:
+        return list(ranking(stories, query))
     try:
-        with time_limit(stories.db, settings.SEARCH_TIMEOUT_MS):
+        with statement_timeout(stories.db, milliseconds):
             return list(ranking(stories, query))
     except TooSlow:
-        logger.warning("Search for %r stopped after %s ms", query, settings.SEARCH_TIMEOUT_MS)
+        logger.warning("Search for %r stopped after %s ms", query, milliseconds)
         raise
 
 
 @contextmanager
-def time_limit(using, milliseconds):
-    """Stop the queries run inside after `milliseconds` (none if 0) and raise TooSlow.
+def statement_timeout(using, milliseconds):
+    """PostgreSQL stops the queries run inside after `milliseconds`; TooSlow is raised.
 
-    PostgreSQL stops them itself (`statement_timeout`, for this transaction only);
-    SQLite asks a progress handler every few thousand steps.
+    The limit is set for this transaction only, and put back when the block ends
+    well, since inside an outer transaction it would outlast the block.
     """
     connection = connections[using]
-    deadline = time.monotonic() + milliseconds / 1000
     try:
-        if not milliseconds:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [str(milliseconds)],
+            )
+            previous = cursor.fetchone()[0]
             yield
-        elif connection.vendor == "postgresql":
-            with transaction.atomic(using=using), connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT current_setting('statement_timeout'), "
-                    "set_config('statement_timeout', %s, true)",
-                    [str(milliseconds)],
-                )
-                previous = cursor.fetchone()[0]
-                yield
-                # Kept until the outer transaction ends, if there is one: put it back.
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-        else:
-            connection.ensure_connection()
-            connection.connection.set_progress_handler(lambda: time.monotonic() > deadline, 5000)
-            try:
-                yield
-            finally:
-                connection.connection.set_progress_handler(None, 0)
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     except OperationalError as error:
-        if milliseconds and time.monotonic() >= deadline:
+        if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
             raise TooSlow from error
         raise
 
