@@ -210,6 +210,5 @@ def terpopuler(limit=None):
         )
         cache.set(key, [story.pk for story in popular], settings.POPULAR_REFRESH_SECONDS)
     else:
-        found = Article.objects.published().for_lists().in_bulk(ranking)
-        popular = [found[pk] for pk in ranking if pk in found]
+        popular = Article.objects.published().for_lists().in_order(ranking)
     return popular or terkini(limit)
