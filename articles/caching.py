@@ -28,6 +28,8 @@ from .popularity import count_view
 GENERATION = "pages:generation"
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 CACHED_QUERY_PARAMETERS = {"page"}
+SHARED_WAIT_SECONDS = 3  # at most, for another request making the same shared value
+SHARED_POLL_SECONDS = 0.02
 
 
 def purge_public_pages():
@@ -70,10 +72,30 @@ def shared_between_purges(request, name, make):
     digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
     key = f"shared:{page_generation(request)}:{digest}"
     value = cache.get(key)
-    if value is None:
-        value = make()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
-    return value
+    return made_once(key, make) if value is None else value
+
+
+def made_once(key, make):
+    """`make()` stored under `key`, made by one request while the others that want it
+    wait for it (up to SHARED_WAIT_SECONDS): after a purge, every worker of every
+    server would otherwise run the same query at once, in a busy moment."""
+    making = f"{key}:making"
+    if cache.add(making, 1, SHARED_WAIT_SECONDS):
+        try:
+            value = make()
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+            return value
+        finally:
+            cache.delete(making)
+    deadline = time.monotonic() + SHARED_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(SHARED_POLL_SECONDS)
+        found = cache.get_many([key, making])
+        if key in found:
+            return found[key]
+        if making not in found:  # the maker failed: no use waiting
+            break
+    return make()
 
 
 def page_key(request):

@@ -1,13 +1,14 @@
 """Anonymous readers get cached pages, never stale beyond PAGE_CACHE_SECONDS, never private ones."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles import revisions, workflow
-from articles.caching import page_generation, purge_public_pages
+from articles.caching import page_generation, purge_public_pages, shared_between_purges
 from articles.models import Article, DailyViews, Section
 from articles.popularity import flush_views
 from articles.tagging import merge_tags
@@ -338,3 +339,33 @@ def test_a_kanal_renamed_in_the_admin_shows_on_every_page_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         Section.objects.create(name="Olahraga", slug="olahraga")  # not through the admin
     assert client.get("/kanal/olahraga/", {"x": 1}, **READER).status_code == 200
+
+
+def test_a_shared_value_is_made_once_while_other_requests_wait_for_it(rf):
+    """After a purge, many workers want the same search ranking or story markup at once."""
+    made = []
+
+    def make():
+        time.sleep(0.3)
+        made.append(1)
+        return ["the value"]
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: shared_between_purges(rf.get("/"), "x", make), range(4)))
+    assert got == [["the value"]] * 4 and len(made) == 1
+
+
+def test_those_waiting_make_the_value_themselves_when_its_maker_fails(rf):
+    def failing():
+        time.sleep(0.2)
+        raise RuntimeError("query failed")
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(shared_between_purges, rf.get("/"), "y", failing)
+        time.sleep(0.05)
+        started = time.monotonic()
+        second = pool.submit(shared_between_purges, rf.get("/"), "y", lambda: ["made here"])
+        assert second.result() == ["made here"]
+        assert time.monotonic() - started < 1  # not the whole wait
+        with pytest.raises(RuntimeError):
+            first.result()
