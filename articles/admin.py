@@ -5,7 +5,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
@@ -19,7 +19,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from . import presence, revisions, workflow
-from .caching import purge_public_pages, purge_when_public
+from .caching import purge_on_commit, purge_when_public
 from .models import (
     ZONES,
     Article,
@@ -518,7 +518,7 @@ class ShownToReadersMixin:
     a change or a deletion in the admin reaches every page at once, not after a cache period."""
 
     def shown_to_readers_changed(self):
-        transaction.on_commit(purge_public_pages)
+        purge_on_commit()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -37,13 +37,19 @@ def purge_public_pages():
     cache.set(GENERATION, time.time_ns(), None)
 
 
+def purge_on_commit():
+    """Purge once the transaction commits (at once outside one): readers never get a
+    page made again from data that is then rolled back."""
+    transaction.on_commit(purge_public_pages)
+
+
 def purge_when_public(*live):
     """Purge once the transaction commits, if the story changed was or is live.
 
     Callers pass `is_published` from before and after the change.
     """
     if any(live):
-        transaction.on_commit(purge_public_pages)
+        purge_on_commit()
 
 
 def page_generation(request=None):
@@ -72,10 +78,10 @@ def shared_between_purges(request, name, make):
     digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
     key = f"shared:{page_generation(request)}:{digest}"
     value = cache.get(key)
-    return made_once(key, make) if value is None else value
+    return _made_once(key, make) if value is None else value
 
 
-def made_once(key, make):
+def _made_once(key, make):
     """`make()` stored under `key`, made by one request while the others that want it
     wait for it (up to SHARED_WAIT_SECONDS): after a purge, every worker of every
     server would otherwise run the same query at once, in a busy moment."""

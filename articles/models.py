@@ -239,7 +239,7 @@ class ArticleQuerySet(models.QuerySet):
     def in_order(self, ids):
         """These stories in the order of `ids`; an id no longer among them (a story
         withdrawn since the ids were chosen) is left out."""
-        found = self.in_bulk(ids) if ids else {}
+        found = self.in_bulk(ids)  # no query for no ids
         return [found[pk] for pk in ids if pk in found]
 
     def for_lists(self):

@@ -203,9 +203,8 @@ class Marker:
             before = before[1:]  # it may be the end of a word cut by `start`
         starts = [span[0] for span in before[-EXCERPT_WORDS_BEFORE:]] + [at]
         sentences = (_sentence_start(body, index) for index in reversed(starts))
-        begin = next((index for index in sentences if index is not None), None)
-        opening = "" if begin is not None else f"{ELLIPSIS} "
-        begin = starts[0] if begin is None else begin
+        sentence = next((index for index in sentences if index is not None), None)
+        begin, opening = (starts[0], f"{ELLIPSIS} ") if sentence is None else (sentence, "")
         words = list(islice(_WORD.finditer(body, begin), EXCERPT_WORDS + 1))
         cut = len(words) > EXCERPT_WORDS
         stop = words[EXCERPT_WORDS - 1].end() if cut else len(body)

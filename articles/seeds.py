@@ -75,7 +75,7 @@ def import_story(story, *, update=False):
         outcome = Outcome.UPDATED
         article.note_content_change()
     else:
-        article = Article(slug=slug, status=Article.Status.DRAFT)
+        article = Article(slug=slug)  # a draft until the import publishes it
         outcome = Outcome.CREATED
     previous_status = article.status
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
-from .caching import purge_public_pages
+from .caching import purge_on_commit
 
 
 @transaction.atomic
@@ -25,5 +25,5 @@ def merge_tags(target, others):
             item.save(update_fields=["tag"])
             moved += 1
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
-    transaction.on_commit(purge_public_pages)  # tag lists and story pages change
+    purge_on_commit()  # tag lists and story pages change
     return moved

@@ -329,12 +329,11 @@ class SearchView(StoryListView):
 
     heading = "Pencarian"
     template_name = "articles/search.html"
+    too_slow = False  # set when the ranking was stopped (`search.ranked`)
     description = "Hasil pencarian {title} di {site}."
 
     def get_subject(self):
         return search.clean_query(self.request.GET.get("q", ""))
-
-    too_slow = False
 
     def filter_stories(self, stories):
         """Ranked once per query between purges and shared by every reader who asks it;
