@@ -1,5 +1,6 @@
 """Anonymous readers get cached pages, never stale beyond PAGE_CACHE_SECONDS, never private ones."""
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -356,13 +357,16 @@ def test_a_shared_value_is_made_once_while_other_requests_wait_for_it(rf):
 
 
 def test_those_waiting_make_the_value_themselves_when_its_maker_fails(rf):
+    making = threading.Event()
+
     def failing():
+        making.set()  # the first request holds the lock from here
         time.sleep(0.2)
         raise RuntimeError("query failed")
 
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(shared_between_purges, rf.get("/"), "y", failing)
-        time.sleep(0.05)
+        assert making.wait(5)
         started = time.monotonic()
         second = pool.submit(shared_between_purges, rf.get("/"), "y", lambda: ["made here"])
         assert second.result() == ["made here"]
