@@ -1,4 +1,4 @@
-"""Full-text search: PostgreSQL's ranking and marks, the SQLite fallback, escaping."""
+"""Full-text search on both databases: ranking, query syntax, marks, escaping, indexes."""
 
 import time
 
@@ -11,10 +11,12 @@ from articles.search import (
     ELLIPSIS,
     EXCERPT_WORDS,
     EXCERPT_WORDS_BEFORE,
+    FTS5_TABLE,
     START,
     STOP,
     Marker,
     clean_query,
+    fts5_query,
     highlight,
     matching,
     sought_words,
@@ -32,9 +34,7 @@ def found(query):
     return [story.headline for story in Article.objects.published().search(query)]
 
 
-@postgres_only
-@pytest.mark.postgres
-def test_exact_headline_match_ranks_first_on_postgresql():
+def test_exact_headline_match_ranks_first():
     words = "Harga cabai di Pasar Cikurubuk naik"
     make_article(
         headline="Cabai dan bawang", body=" ".join([words] * 30), published_at=timezone.now()
@@ -46,8 +46,6 @@ def test_exact_headline_match_ranks_first_on_postgresql():
     assert found(words.lower())[0] == exact.headline
 
 
-@postgres_only
-@pytest.mark.postgres
 def test_headline_outranks_body_and_marks_the_matched_words():
     make_article(headline="Rapat di balai kota", body="Wali kota membahas banjir Garut.")
     make_article(headline="Banjir Garut meluas", body="Air naik semalam <b>deras</b>.")
@@ -60,13 +58,18 @@ def test_headline_outranks_body_and_marks_the_matched_words():
     assert "<mark>banjir</mark> <mark>Garut</mark>" in str(highlight(results[1].excerpt_marked))
 
 
-@postgres_only
-@pytest.mark.postgres
-def test_postgresql_search_is_case_insensitive_and_understands_quotes_and_minus():
+def test_search_is_case_insensitive_and_understands_quotes_or_and_minus():
     make_article(headline="Persib menang di Bandung")
     make_article(headline="Persib kalah di Jakarta")
     assert found("PERSIB -jakarta") == ["Persib menang di Bandung"]
     assert found('"menang di bandung"') == ["Persib menang di Bandung"]
+    assert found('"bandung di menang"') == []
+    assert sorted(found("bandung or jakarta")) == [
+        "Persib kalah di Jakarta",
+        "Persib menang di Bandung",
+    ]
+    assert found("persib -jakarta -bandung") == [] and found("-jakarta") == []
+    assert found("persi") == []  # whole words only
 
 
 def test_a_headline_with_every_word_beats_a_body_that_repeats_them():
@@ -166,9 +169,7 @@ def test_empty_query_finds_nothing():
     assert found("") == []
 
 
-@postgres_only
-@pytest.mark.postgres
-def test_accents_do_not_matter_on_postgresql():
+def test_accents_do_not_matter():
     make_article(headline="Timnas tiba di São Paulo", body="Café di dekat stadion penuh.")
     assert found("sao paulo") == ["Timnas tiba di São Paulo"]
     assert found("cafe") == ["Timnas tiba di São Paulo"]
@@ -215,8 +216,6 @@ def test_stored_search_vectors_are_the_search_expressions_and_follow_every_write
     assert found("cimahi") == ["Persib juara"] and found("bandung") == []
 
 
-@postgres_only
-@pytest.mark.postgres
 def test_the_excerpt_is_marked_where_the_words_are_in_a_long_story():
     body = "Paragraf tanpa kata yang dicari. " * 300 + "Seekor komodo terlihat di pasar."
     make_article(headline="Kabar dari Garut", body=body)
@@ -224,8 +223,6 @@ def test_the_excerpt_is_marked_where_the_words_are_in_a_long_story():
     assert "<mark>komodo</mark> terlihat di pasar." in str(highlight(story.excerpt_marked))
 
 
-@postgres_only
-@pytest.mark.postgres
 def test_only_the_newest_matches_are_ranked_but_an_exact_headline_always_is(settings):
     from articles import search
 
@@ -276,3 +273,53 @@ def test_a_quick_search_keeps_no_time_limit_on_the_connection(settings):
     assert found("banjir") == ["Banjir di Garut"]
     with connection.cursor() as cursor:  # longer than the limit, after it
         cursor.execute("SELECT pg_sleep(0.4)")
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+
+
+@pytest.mark.parametrize(
+    ("query", "expression"),
+    [
+        ("banjir garut", '("banjir") AND ("garut")'),
+        ('"menang di" bandung', '("menang di") AND ("bandung")'),
+        ("persib or persija -jakarta", '(("persib" OR "persija")) NOT "jakarta"'),
+        ("OR persib or", '("persib")'),
+        ("covid-19", '("covid 19")'),
+        ("-jakarta", ""),
+        ('" * ( ) NEAR headline: ^', '("NEAR headline")'),  # an open quote runs to the end
+        ("* ( ) NEAR headline: ^", '("NEAR") AND ("headline")'),
+        ('body:banjir "kota', '("body banjir") AND ("kota")'),
+    ],
+)
+def test_the_readers_query_is_written_for_fts5_as_quoted_phrases_only(query, expression):
+    assert fts5_query(query) == expression
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "a AND", "*", "^banjir", "headline:x", "(((", "'"])
+def test_no_query_a_reader_types_is_an_error(client, query):
+    make_article(headline="Banjir di Garut")
+    assert client.get("/cari/", {"q": query}).status_code == 200
+
+
+@sqlite_only
+def test_the_sqlite_index_follows_every_write():
+    """Migration 0008's triggers: save, update(), bulk_create and delete all reach search."""
+    story = make_article(headline="Timnas tiba di Bekasi", body="Latihan pagi.")
+    assert found("bekasi") == ["Timnas tiba di Bekasi"]
+    story.headline, story.body = "Persib juara", "Pawai di Bandung."
+    story.save()
+    assert found("bekasi") == [] and found("bandung") == ["Persib juara"]
+    Article.objects.filter(pk=story.pk).update(body="Pawai di Cimahi.")
+    assert found("cimahi") == ["Persib juara"] and found("bandung") == []
+    Article.objects.bulk_create(
+        [Article(headline="Banjir di Garut", slug="banjir-di-garut", body="Air naik.")]
+    )
+    Article.objects.filter(slug="banjir-di-garut").update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    assert found("garut") == ["Banjir di Garut"]
+    story.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH 'cimahi'")
+        assert cursor.fetchone() == (0,)

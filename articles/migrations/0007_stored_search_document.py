@@ -23,6 +23,8 @@ at 100,000 stories. Nothing happens on SQLite.
 
 from django.db import migrations
 
+from ._vendor_sql import run_sql_on
+
 HEADLINE = "to_tsvector('simple'::regconfig, COALESCE(newsroom_unaccent(headline), ''))"
 DOCUMENT = f"""setweight({HEADLINE}, 'A')
     || setweight(to_tsvector('simple'::regconfig, COALESCE(newsroom_unaccent(body), '')), 'B')"""
@@ -43,17 +45,7 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0006_search_index")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [run_sql_on("postgresql", FORWARD, BACKWARD)]
