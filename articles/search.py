@@ -42,7 +42,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Expression,
-    F,
     Func,
     IntegerField,
     Q,
@@ -85,15 +84,16 @@ def clean_query(raw):
     return " ".join(_UNPRINTABLE.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH].strip()
 
 
-def matching(stories, query, ranked_ids=None):
+def matching(stories, query, share=None):
     """`stories` that match `query` (already cleaned), best first, with marked text.
 
-    `ranked_ids` is what `ranking()` found for the same stories and query, when the
-    caller kept it (the search page shares it between readers until the next purge).
+    `share(name, make)` returns what `make()` returns, or what it returned for the
+    same name before: the search page shares the ranking and the excerpts between
+    readers until the next purge.
     """
-    if ranked_ids is None:
-        ranked_ids = ranked(stories, query) if query else []
-    return Results(stories, query, ranked_ids)
+    share = share or (lambda name, make: make())
+    ranked_ids = share("ranking", lambda: ranked(stories, query)) if query else []
+    return Results(stories, query, ranked_ids, share)
 
 
 def ranked(stories, query):
@@ -155,24 +155,37 @@ class Results:
     """Search results as a paginator reads them: ranked once, marked a page at a time.
 
     Each story carries `headline_marked` and `excerpt_marked` for `highlight()`.
-    A story no longer in `stories` (withdrawn since it was ranked) is left out.
+    The rows are read afresh, so a story no longer in `stories` (withdrawn since it
+    was ranked) is left out and a new headline shows at once. An excerpt follows from
+    the query and the body alone, so `share(name, make)` may keep the excerpts as the
+    ranking is kept (the search page shares both between purges): the bodies are
+    then neither read nor searched again.
     """
 
     ordered = True
 
-    def __init__(self, stories, query, ranked_ids):
+    def __init__(self, stories, query, ranked_ids, share=None):
         self.stories, self.query, self.ranked_ids = stories, query, ranked_ids
+        self.share = share or (lambda name, make: make())
 
     def __getitem__(self, window):
-        stories = self.stories.annotate(full_body=F("body")).in_order(self.ranked_ids[window])
+        ids = self.ranked_ids[window]
+        excerpts = self.share(f"excerpts:{ids}", lambda: self.excerpts(ids))
+        stories = self.stories.in_order(ids)
         marker = Marker(self.query)
         for story in stories:
             story.headline_marked = marker.marked(story.headline)
-            story.excerpt_marked = marker.excerpt(story.full_body)
+            story.excerpt_marked = excerpts[story.pk]
         return stories
 
     def __iter__(self):
         return iter(self[:])
+
+    def excerpts(self, ids):
+        """{id: marked excerpt} for these stories, whatever their state."""
+        marker = Marker(self.query)
+        bodies = self.stories.model._default_manager.filter(pk__in=ids).values_list("pk", "body")
+        return {pk: marker.excerpt(body) for pk, body in bodies}
 
 
 def sought_words(query):

@@ -336,20 +336,17 @@ class SearchView(StoryListView):
         return search.clean_query(self.request.GET.get("q", ""))
 
     def filter_stories(self, stories):
-        """Ranked once per query between purges and shared by every reader who asks it;
-        each page is then read and marked afresh (`articles.search.Results`). A ranking
-        stopped for taking too long is not kept: it is tried again on the next request."""
-        if not self.subject:
-            return search.matching(stories, "")
+        """Ranked once per query between purges, with its excerpts, and shared by every
+        reader who asks it; each page's rows are then read afresh (`search.Results`). A
+        ranking stopped for taking too long is not kept: it is tried again next time."""
         try:
-            ranked_ids = shared_between_purges(
-                self.request,
-                f"search:{self.subject}",
-                lambda: search.ranked(stories, self.subject),
-            )
+            return search.matching(stories, self.subject, self.shared)
         except search.TooSlow:
-            self.too_slow, ranked_ids = True, []
-        return search.matching(stories, self.subject, ranked_ids)
+            self.too_slow = True
+            return search.matching(stories, "")
+
+    def shared(self, name, make):
+        return shared_between_purges(self.request, f"search:{self.subject}:{name}", make)
 
     def link_params(self):
         return {"q": self.subject} if self.subject else {}

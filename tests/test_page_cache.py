@@ -224,7 +224,7 @@ def test_a_search_is_ranked_once_between_purges_and_each_page_is_read_afresh(
 
     assert headlines() == ["Banjir di Garut"]
     newer = make_article(headline="Banjir di Cianjur")  # no purge: not ranked yet
-    with django_assert_num_queries(1):  # the page's stories only: the ranking is shared
+    with django_assert_num_queries(1):  # the page's stories only: ranking and excerpts are shared
         assert headlines(utm_source="wa") == ["Banjir di Garut"]
     older.headline = "Banjir besar di Garut"
     older.save()  # each page is read afresh, so an edit shows before the purge

@@ -15,10 +15,10 @@ from articles.search import (
     START,
     STOP,
     Marker,
+    Results,
     clean_query,
     fts5_query,
     highlight,
-    matching,
     sought_words,
 )
 from tests.factories import make_article
@@ -142,7 +142,7 @@ def test_a_story_withdrawn_after_the_ranking_is_left_out(admin_user):
     ranked_ids = [withdrawn.pk, kept.pk]
     withdrawn.status = Article.Status.DRAFT
     withdrawn.save()
-    results = matching(Article.objects.published(), "banjir", ranked_ids)
+    results = Results(Article.objects.published(), "banjir", ranked_ids)
     assert [story.headline for story in results[0:2]] == ["Banjir A"]
 
 

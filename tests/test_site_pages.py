@@ -307,9 +307,10 @@ def list_page_urls():
 # 3 Terpopuler, 4 its fallback to the latest (no views yet), and 5 the navigation's
 # sections (cold cache).
 # A kanal comes from the navigation's list (query 5), other subjects take one query;
-# a search ranks its matches in one, a tag chooses the page's stories in one (both
-# shared until a purge), then either reads the page in query 1.
-SUBJECT_QUERY = {"section": 0, "tag": 2, "editor": 1, "source": 1, "indeks": 0, "search": 1}
+# a search ranks its matches in one and makes the page's excerpts from their bodies in
+# another, a tag chooses the page's stories in one (all shared until a purge), then
+# either reads the page in query 1.
+SUBJECT_QUERY = {"section": 0, "tag": 2, "editor": 1, "source": 1, "indeks": 0, "search": 2}
 # On PostgreSQL a search ranks under a statement timeout (`articles.search.ranked`): set
 # and put back, in a savepoint here since each test runs inside a transaction.
 RANKING_TIME_LIMIT = 4 if connection.vendor == "postgresql" else 0
