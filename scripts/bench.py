@@ -21,6 +21,12 @@ one request rendered in-process right after a purge, every shared fragment made
 afresh (what the first reader after a publish waits for). `--profile PAGE` prints
 a pyinstrument profile instead. Only loopback is used; every wrk run is bounded
 by --duration.
+
+With `--baseline-stories N --baseline-database-url URL`, a second server runs over
+N stories (its own database and Redis database) beside the first, and each page's
+rendered requests are loaded on one right after the other: the p50 ratio of the two
+is then measured side by side, not across runs minutes apart on a machine whose
+speed drifts.
 """
 
 import argparse
@@ -73,18 +79,25 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--profile", metavar="PAGE", help="profile one page type in-process")
-    return parser.parse_args()
+    parser.add_argument("--baseline-stories", type=int, help="compare p50 with this many stories")
+    parser.add_argument("--baseline-database-url", help="the baseline's database (required)")
+    parser.add_argument("--baseline-cache-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_stories and not args.baseline_database_url:
+        parser.error("--baseline-stories needs --baseline-database-url")
+    return args
 
 
-def production_environment(args, workdir):
+def production_environment(database_url, cache_url, workdir):
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": args.database_url,
-        "CACHE_URL": args.cache_url,
+        "DATABASE_URL": database_url,
+        "CACHE_URL": cache_url,
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(BASE_DIR / "media"),
         "HTTPS": "0",
@@ -105,10 +118,9 @@ def prepare_data(args, env):
         started = time.monotonic()
         manage(env, "generate_demo", "--stories", str(args.stories))
         print(f"generate_demo --stories {args.stories}: {time.monotonic() - started:.1f} s")
-    manage(env, "collectstatic", "--noinput", "-v0")
 
 
-def start_gunicorn(args, env):
+def start_gunicorn(args, env, port):
     server = subprocess.Popen(
         [
             str(Path(PYTHON).with_name("gunicorn")),
@@ -116,14 +128,14 @@ def start_gunicorn(args, env):
             "--workers",
             str(args.workers),
             "--bind",
-            f"127.0.0.1:{args.port}",
+            f"127.0.0.1:{port}",
         ],  # fmt: skip
         cwd=BASE_DIR,
         env=env,
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/livez", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
@@ -141,7 +153,41 @@ def worker_rss_mib(server):
     return sizes
 
 
-def wrk(args, path, mode, workdir):
+def stop(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # workers stuck in a slow page
+        server.kill()
+        server.wait()
+
+
+def start_baseline(args, workdir):
+    """The same server over --baseline-stories stories, on the next port; its pages."""
+    prepared = subprocess.run(
+        [
+            PYTHON,
+            __file__,
+            "--prepare-only",
+            "--stories",
+            str(args.baseline_stories),
+            "--database-url",
+            args.baseline_database_url,
+            "--cache-url",
+            args.baseline_cache_url,
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    output, pages = prepared.split("PAGES ", 1)
+    print(output, end="")
+    pages = json.loads(pages)
+    env = production_environment(args.baseline_database_url, args.baseline_cache_url, workdir)
+    return start_gunicorn(args, env, args.port + 1), pages
+
+
+def wrk(args, path, mode, workdir, port=None):
     script = workdir / f"{mode}.lua"
     script.write_text(WRK_SCRIPT.format(path=path, mode=mode, run=secrets.token_hex(4)))
     output = subprocess.run(
@@ -154,7 +200,7 @@ def wrk(args, path, mode, workdir):
             "5s",
             "-s",
             str(script),
-            f"http://127.0.0.1:{args.port}",
+            f"http://127.0.0.1:{port or args.port}",
         ],  # fmt: skip
         capture_output=True,
         text=True,
@@ -207,7 +253,7 @@ def main():
     if shutil.which("wrk") is None and not args.profile:
         raise SystemExit("wrk is not installed: run `make bench` (installs Debian's wrk as root).")
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    env = production_environment(args, workdir)
+    env = production_environment(args.database_url, args.cache_url, workdir)
     os.environ.update(env)
     sys.path.insert(0, str(BASE_DIR))
     import django
@@ -221,57 +267,72 @@ def main():
     prepare_data(args, env)
     cache.clear()
     pages = public_pages()
+    if args.prepare_only:
+        shutil.rmtree(workdir, ignore_errors=True)
+        print("PAGES " + json.dumps(pages))
+        return None
+    manage(env, "collectstatic", "--noinput", "-v0")
     if args.profile:
         return profile(args.profile, pages)
     queries = {page: len(page_queries(url)) for page, url in pages.items() if url}
     cold = {page: cold_render(url) for page, url in pages.items() if url}
     connection.close()
     views_before = article_views(pages["article"])
-    server = start_gunicorn(args, env)
+    baseline, baseline_pages = (
+        start_baseline(args, workdir) if args.baseline_stories else (None, {})
+    )
+    server = start_gunicorn(args, env, args.port)
     rows, article_requests = [], 0
     try:
         first_ceiling = wrk(args, "/livez", "hit", workdir)
         for page, url in pages.items():
             if url is None:
-                rows.append((page, "-", None, "n/a", ""))
+                rows.append((page, "-", None, "n/a", "", None))
                 continue
             for mode in ("miss", "hit"):
                 result = wrk(args, url, mode, workdir)
                 if page == "article":
                     article_requests += result["requests"]
                 sql = "0" if mode == "hit" else str(queries[page])
-                rows.append((page, mode, result, sql, cold[page] if mode == "miss" else ""))
+                after_purge, beside = (cold[page] if mode == "miss" else ""), None
+                if mode == "miss" and baseline_pages.get(page):  # right after: same conditions
+                    beside = wrk(args, baseline_pages[page], mode, workdir, args.port + 1)
+                rows.append((page, mode, result, sql, after_purge, beside))
         last_ceiling = wrk(args, "/livez", "hit", workdir)
         rss = worker_rss_mib(server)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # workers stuck in a slow page
-            server.kill()
-            server.wait()
+        stop(server)
+        if baseline:
+            stop(baseline)
     counted = article_views(pages["article"]) - views_before
     ceiling = {"rps": (first_ceiling["rps"] + last_ceiling["rps"]) / 2}
     rows[:0] = [
-        ("ceiling, first", "-", first_ceiling, "0", ""),
-        ("ceiling, last", "-", last_ceiling, "0", ""),
+        ("ceiling, first", "-", first_ceiling, "0", "", None),
+        ("ceiling, last", "-", last_ceiling, "0", "", None),
     ]
 
     print(f"\n{args.stories} stories, {connection.vendor}, cache {args.cache_url}, "
           f"{args.workers} gunicorn workers, wrk -t{args.threads} -c{args.connections} "
           f"-d{args.duration}s")  # fmt: skip
+    compared = f"p50 at {args.baseline_stories}" if baseline else ""
     print(
         f"{'page':<18}{'cache':<7}{'req/s':>9}{'% ceil':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}"
-        f"{'errors':>8}  {'after a purge':>15}"
+        f"{'errors':>8}  {'after a purge':>15}  {compared}"
     )
-    for page, mode, result, sql, after_purge in rows:
+    for page, mode, result, sql, after_purge, beside in rows:
         if result is None:
             print(f"{page:<18}{mode:<7}{'n/a':>9}")
             continue
         share = 100 * result["rps"] / ceiling["rps"]
+        ratio = ""
+        if beside:
+            baseline_p50 = beside["p50_us"] / 1000
+            ratio = f"{baseline_p50:.2f} ms, x{result['p50_us'] / beside['p50_us']:.2f}"
+            ratio += f" ({beside['errors']} errors)" if beside["errors"] else ""
         print(
             f"{page:<18}{mode:<7}{result['rps']:>9.0f}{share:>7.0f}%{result['p50_us'] / 1000:>9.2f}"
             f"{result['p99_us'] / 1000:>9.2f}{sql:>5}{result['errors']:>8}  {after_purge:>15}"
+            f"  {ratio}"
         )
     print("worker RSS after the run: " + ", ".join(f"{size:.0f} MiB" for size in rss))
     # wrk counts completed responses; requests in flight when it stops are served and counted too.
