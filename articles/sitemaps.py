@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
+from taggit.models import Tag
 
 from .models import Article, Section, public_url
 
@@ -36,6 +37,20 @@ class SectionSitemap(Sitemap):
         return Section.objects.all()
 
 
+class TagSitemap(Sitemap):
+    """Tags that label at least one published story: readers land on tag pages from
+    search engines, but a tag of drafts alone has an empty page."""
+
+    changefreq = "hourly"
+
+    def items(self):
+        labels_a_story = Exists(Article.objects.published().filter(tags=OuterRef("pk")))
+        return Tag.objects.filter(labels_a_story).order_by("name").only("slug")
+
+    def location(self, tag):
+        return public_url("articles:tag", tag.slug)
+
+
 class PageSitemap(Sitemap):
     changefreq = "hourly"
 
@@ -46,7 +61,12 @@ class PageSitemap(Sitemap):
         return public_url(name)
 
 
-SITEMAPS = {"berita": ArticleSitemap, "kanal": SectionSitemap, "halaman": PageSitemap}
+SITEMAPS = {
+    "berita": ArticleSitemap,
+    "kanal": SectionSitemap,
+    "tag": TagSitemap,
+    "halaman": PageSitemap,
+}
 
 
 def news_sitemap(request):

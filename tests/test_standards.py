@@ -189,18 +189,20 @@ def test_feed_query_budget(client, django_assert_num_queries):
 def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(
     client, django_assert_num_queries
 ):
-    story = make_article()
-    make_article(headline="Draf", status=Article.Status.DRAFT, published_at=timezone.now())
+    story = make_article(tags=["Persib", "Banjir Garut"])
+    make_article(
+        headline="Draf", status=Article.Status.DRAFT, published_at=timezone.now(), tags=["Draf"]
+    )
     make_section(slug="jabar")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         # 1 how many stories (pages of the story sitemap), 2 their latest change,
-        # 3 how many sections; never every story.
+        # 3 how many sections, 4 how many tags; never every story.
         response = client.get("/sitemap.xml")
     index = ElementTree.fromstring(response.content)
     assert index.tag == f"{SITEMAP}sitemapindex"
     locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert locations == [
-        f"http://testserver/sitemap-{name}.xml" for name in ("berita", "kanal", "halaman")
+        f"http://testserver/sitemap-{name}.xml" for name in ("berita", "kanal", "tag", "halaman")
     ]
     lastmod = index.find(f"{SITEMAP}sitemap").findtext(f"{SITEMAP}lastmod")
     assert datetime.fromisoformat(lastmod) == story.published_at  # not the later draft
@@ -214,6 +216,11 @@ def test_sitemap_index_and_sections_parse_with_the_sitemap_namespace(
     assert stories[0].findtext(f"{SITEMAP}lastmod") == published_day
     sections = ElementTree.fromstring(client.get("/sitemap-kanal.xml").content)
     assert [url.findtext(f"{SITEMAP}loc") for url in sections] == ["http://testserver/kanal/jabar/"]
+    tags = ElementTree.fromstring(client.get("/sitemap-tag.xml").content)
+    assert [url.findtext(f"{SITEMAP}loc") for url in tags] == [  # not the draft's tag
+        "http://testserver/tag/banjir-garut/",
+        "http://testserver/tag/persib/",
+    ]
 
 
 def test_sitemap_holds_at_most_50000_urls_per_page():
