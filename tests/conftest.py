@@ -1,4 +1,5 @@
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,17 @@ from django.core.cache import cache
 
 from articles import renditions
 from articles.templatetags import reader
+
+# Test runs at once on one machine share TEST_REDIS_URL's database: each keeps to its own keys.
+REDIS_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+
+
+def clear_cache():
+    """Empty the cache; on Redis, only this run's keys (FLUSHDB would empty another run's)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
 
 
 @pytest.fixture
@@ -39,12 +51,12 @@ def browser():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, as rows it finds are its own."""
-    cache.clear()
+    clear_cache()
     renditions.known_renditions.cache_clear()
     renditions.stored_size.cache_clear()
     reader.picture_markup.cache_clear()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture
@@ -58,12 +70,13 @@ def redis_cache(settings):
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": settings.TEST_REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         }
     }
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture(params=["locmem", "redis"])

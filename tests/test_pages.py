@@ -5,7 +5,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, DailyViews, RelatedLink
+from tests.conftest import clear_cache
 from tests.factories import make_article, make_related_link, make_source
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +218,7 @@ def article_with(count):
 
 def count_queries(client, url):
     """Queries of one request with a cold cache, so that requests compare alike."""
-    cache.clear()
+    clear_cache()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **READER)
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from PIL import Image
 
 from articles import renditions
 from articles.models import Photo
+from tests.conftest import clear_cache
 from tests.factories import make_article, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
     assert renditions.rendition_set(photo, "large") == large  # remembered
     renditions.known_renditions.cache_clear()
     assert renditions.rendition_set(photo, "large") == large  # from the shared cache
-    cache.clear()
+    clear_cache()
     renditions.known_renditions.cache_clear()
     assert renditions.rendition_set(photo, "large") == large  # found on disk, not made again
     assert decoded == []
