@@ -56,7 +56,7 @@ from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 100
 RANK_CANDIDATES = 500
-MAX_FALLBACK_WORDS = 8
+MAX_MARKED_TERMS = 8  # of the query, marked in its results
 FTS5_TABLE = "article_search"  # SQLite's index of headline and body (migration 0008)
 TS_RANK_HEADLINE_WEIGHT = 2.5  # ts_rank's default weights: A (headline) 1.0, B (body) 0.4
 EXCERPT_WORDS = 32
@@ -191,7 +191,7 @@ class Results:
 def sought_words(query):
     """The words the query asks for, lowercased: not the negated ones, nor OR."""
     words = []
-    for token in query.lower().split()[:MAX_FALLBACK_WORDS]:
+    for token in query.lower().split()[:MAX_MARKED_TERMS]:
         if token != "or" and not token.startswith("-"):
             words.extend(_WORD.findall(token))
     return words
