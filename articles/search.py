@@ -188,10 +188,11 @@ class Results:
         return {pk: marker.excerpt(body) for pk, body in bodies}
 
 
-def sought_words(query):
-    """The words the query asks for, lowercased: not the negated ones, nor OR."""
+def sought_words(query, limit=None):
+    """The words the query asks for, lowercased: not the negated ones, nor OR;
+    those of its first `limit` terms when a limit is given."""
     words = []
-    for token in query.lower().split()[:MAX_MARKED_TERMS]:
+    for token in query.lower().split()[:limit]:
         if token != "or" and not token.startswith("-"):
             words.extend(_WORD.findall(token))
     return words
@@ -210,7 +211,7 @@ class Marker:
     whole words, whatever their case or accents ("sao" marks "São")."""
 
     def __init__(self, query):
-        sought = sought_words(query)
+        sought = sought_words(query, MAX_MARKED_TERMS)
         self.folded = {_folded(word) for word in sought}
         self.anywhere = _any_of(set(sought) | self.folded)
         self.ascii_word = re.compile(rf"\b(?:{_any_of(self.folded).pattern})\b", re.IGNORECASE)

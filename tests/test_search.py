@@ -70,6 +70,7 @@ def test_search_is_case_insensitive_and_understands_quotes_or_and_minus():
     ]
     assert found("persib -jakarta -bandung") == [] and found("-jakarta") == []
     assert found("persi") == []  # whole words only
+    assert found("-a -b -c -d -e -f -g -h -i bandung") == ["Persib menang di Bandung"]
 
 
 def test_a_headline_with_every_word_beats_a_body_that_repeats_them():
