@@ -380,6 +380,16 @@ class Article(models.Model):
     version = models.PositiveIntegerField(
         _("versi"), default=1, editable=False, help_text=_("Naik setiap kali berita disimpan.")
     )
+    # NULL, not "", for stories that did not come from a seed: a column that may hold
+    # NULL is one SQLite adds without rebuilding the table (see migration 0008).
+    seed_headline = models.CharField(
+        _("judul di berkas seed"),
+        max_length=300,
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Judul berita ini di berkas seed tempat ia dimuat; tetap bila judul diubah."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 

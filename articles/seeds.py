@@ -57,25 +57,41 @@ def find_or_create_named(model, name):
     return found or model.objects.create(name=name)
 
 
+def stored_story(story):
+    """The stored story loaded from this seed: the one that keeps its headline as the
+    seed's (whatever editors have retitled it since), else one loaded before stories
+    kept it, found by the headline's slug. None for a new story, even when another
+    story already has that slug (two headlines may slugify alike)."""
+    stories = Article.objects.for_page()
+    return (
+        stories.filter(seed_headline=story.headline).first()
+        or stories.filter(
+            slug=base_slug(story.headline), seed_headline=None, state_changes__action="import"
+        ).first()
+    )
+
+
 @transaction.atomic
 def import_story(story, *, update=False):
     """Store a parsed story as a published article, idempotently.
 
-    The story is matched by its headline's slug. An identical stored story is left
-    as it is; a different one is overwritten only with `update=True`, so that a
-    second load never clobbers what editors changed in the admin.
+    An identical stored story is left as it is; a different one is overwritten only
+    with `update=True`, so that a second load never clobbers what editors changed
+    in the admin.
     """
-    slug = base_slug(story.headline)
-    article = Article.objects.for_page().filter(slug=slug).first()
+    article = stored_story(story)
     if article is not None:
+        if article.seed_headline is None:  # loaded before stories kept it
+            article.seed_headline = story.headline
+            Article.objects.filter(pk=article.pk).update(seed_headline=story.headline)
         if export_article(article) == seedformat.render(story):
             return ImportResult(article, Outcome.UNCHANGED)
         if not update:
             return ImportResult(article, Outcome.KEPT)
         outcome = Outcome.UPDATED
         article.note_content_change()
-    else:
-        article = Article(slug=slug)  # a draft until the import publishes it
+    else:  # a draft until the import publishes it; save() picks a free slug
+        article = Article(seed_headline=story.headline)
         outcome = Outcome.CREATED
     previous_status = article.status
 

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
 from articles.models import Article, DailyViews, Editor, Photo, RelatedLink, Source
+from tests.factories import make_article
 from tests.test_seedformat import FULL, MINIMAL
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,40 @@ def test_export_all_writes_one_file_per_story_that_loads_back_identically(tmp_pa
 def test_export_of_an_unknown_slug_is_a_clear_error():
     with pytest.raises(CommandError, match="Tidak ada berita"):
         call_command("exportseed", "tidak-ada", stdout=StringIO())
+
+
+HEADLINE = "Banjir Rendam Ratusan Rumah di Tasikmalaya"
+
+
+def test_two_seeds_whose_headlines_slugify_alike_are_two_stories(tmp_path):
+    first = write(tmp_path, "a.txt", FULL)
+    second = write(tmp_path, "b.txt", FULL.replace(HEADLINE, f"{HEADLINE}!", 1))
+    ok, out, _ = load(first, second)
+    assert ok and out.count("dibuat") == 2
+    slugs = {story.headline: story.slug for story in Article.objects.all()}
+    base = "banjir-rendam-ratusan-rumah-di-tasikmalaya"
+    assert slugs == {HEADLINE: base, f"{HEADLINE}!": f"{base}-2"}
+    for update in (False, True):  # neither is taken for the other, nor overwritten by it
+        ok, out, _ = load(first, second, update=update)
+        assert ok and out.count("tidak berubah") == 2
+
+
+def test_an_editors_own_story_of_the_same_slug_is_never_taken_for_the_seed(tmp_path):
+    own = make_article(headline=HEADLINE, dateline="MILIK EDITOR")
+    ok, out, _ = load(write(tmp_path, "a.txt", FULL), update=True)
+    assert ok and "dibuat" in out
+    own.refresh_from_db()
+    assert own.dateline == "MILIK EDITOR" and own.seed_headline is None
+    assert Article.objects.get(seed_headline=HEADLINE).slug == f"{own.slug}-2"
+
+
+def test_a_retitled_story_is_still_its_seeds_and_older_loads_are_found_by_slug(tmp_path):
+    path = write(tmp_path, "a.txt", FULL)
+    load(path)
+    Article.objects.update(headline="Judul Baru dari Editor")
+    ok, out, _ = load(path)
+    assert ok and "dibiarkan" in out and Article.objects.count() == 1
+    Article.objects.update(headline=HEADLINE, seed_headline=None)  # as loaded before the column
+    ok, out, _ = load(path)
+    assert ok and "tidak berubah" in out
+    assert Article.objects.get().seed_headline == HEADLINE
