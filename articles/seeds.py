@@ -81,7 +81,9 @@ def import_story(story, *, update=False):
     """
     article = stored_story(story)
     if article is not None:
-        if article.seed_headline is None:  # loaded before stories kept it
+        if article.seed_headline is None and article.headline == story.headline:
+            # Loaded before stories kept it: claimed only when the headline still says so,
+            # since another seed of that slug may be the one it came from.
             article.seed_headline = story.headline
             Article.objects.filter(pk=article.pk).update(seed_headline=story.headline)
         if export_article(article) == seedformat.render(story):
@@ -91,7 +93,7 @@ def import_story(story, *, update=False):
         outcome = Outcome.UPDATED
         article.note_content_change()
     else:  # a draft until the import publishes it; save() picks a free slug
-        article = Article(seed_headline=story.headline)
+        article = Article()
         outcome = Outcome.CREATED
     previous_status = article.status
 
@@ -102,7 +104,7 @@ def import_story(story, *, update=False):
         article.photo = photo
     else:
         article.photo = None
-    article.headline = story.headline
+    article.headline = article.seed_headline = story.headline
     article.dateline = story.dateline
     article.body = "\n\n".join(story.paragraphs)
     article.end_mark = story.end_mark
