@@ -71,6 +71,7 @@ def test_search_is_case_insensitive_and_understands_quotes_or_and_minus():
     assert found("persib -jakarta -bandung") == [] and found("-jakarta") == []
     assert found("persi") == []  # whole words only
     assert found("-a -b -c -d -e -f -g -h -i bandung") == ["Persib menang di Bandung"]
+    assert found('-"menang di bandung"') == []  # a negated phrase alone asks for nothing
 
 
 def test_a_headline_with_every_word_beats_a_body_that_repeats_them():
@@ -114,6 +115,7 @@ def test_whole_words_are_marked_whatever_their_case_or_accents_but_not_negated_o
     (story,) = Article.objects.published().search("banjir GARUT")
     assert story.headline_marked == f"{START}Banjir{STOP} di {START}Garut{STOP}"
     assert sought_words('"Kota" -persib or covid-19') == ["kota", "covid", "19"]
+    assert sought_words('-"kota lama" baru') == ["baru"]  # a negated phrase is not sought
 
 
 def test_the_excerpt_starts_a_few_words_before_the_first_match_and_never_mid_word():
