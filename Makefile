@@ -14,9 +14,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## Serve the site on http://localhost:8000 with the seed stories and demo accounts.
+## Serve the demo network on http://localhost:8000 (and zonapriangan.localhost, zonasulawesi.localhost,
+## zonapapua.localhost) with the seed stories and demo accounts.
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	@echo "Situs demo:"
+	$(DEV_ENV) $(PY) manage.py demo_network
 	$(DEV_ENV) $(PY) manage.py loadseeds
 	@echo "Akun demo (admin di http://localhost:8000/admin/):"
 	$(DEV_ENV) $(PY) manage.py demo_accounts

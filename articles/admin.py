@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import presence, revisions, workflow
-from .caching import purge_on_commit, purge_when_public
+from . import placements, presence, revisions, workflow
+from .caching import purge_on_commit, purge_when_public, story_site_ids
 from .models import (
     ZONES,
     Article,
@@ -27,10 +27,21 @@ from .models import (
     DailyViews,
     Editor,
     Photo,
+    Placement,
     RelatedLink,
     Revision,
     Section,
+    Site,
+    SiteAlias,
     Source,
+)
+from .network import (
+    forget_sites,
+    may_work_on,
+    site_of,
+    user_site_ids,
+    user_sites,
+    works_on_every_site,
 )
 from .sections import kanal_changed
 from .tagging import merge_tags
@@ -74,7 +85,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "dateline", "body", "end_mark", "correction",
-            "section", "editor", "tags", "photo", "time_zone",
+            "site", "section", "editor", "tags", "photo", "time_zone",
         ]  # fmt: skip
         widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
         help_texts = {
@@ -103,6 +114,16 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        site, section = cleaned.get("site", self.instance.site), cleaned.get("section")
+        if site and section and not site.sections.filter(pk=section.pk).exists():
+            self.add_error(
+                "section",
+                ValidationError(
+                    _("Kanal %(section)s tidak ada di %(site)s; pilih kanal situs itu."),
+                    code="section_not_on_site",
+                    params={"section": section, "site": site},
+                ),
+            )
         if cleaned.get("photo_image") and not (cleaned.get("photo_caption") or "").strip():
             self.add_error("photo_caption", _("Tulis keterangan untuk foto ini."))
         if self.instance.pk:
@@ -173,6 +194,26 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SiteFilter(admin.SimpleListFilter):
+    """Stories running on one site (its own and those placed there), of the user's sites."""
+
+    title = _("situs")
+    parameter_name = "situs"
+
+    def lookups(self, request, model_admin):
+        return [(str(site.pk), site.name) for site in user_sites(request.user)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            site_id = int(self.value())
+        except ValueError:
+            return queryset.none()
+        on_site = Placement.objects.filter(article=OuterRef("pk"), site_id=site_id)
+        return queryset.filter(Exists(on_site))
+
+
 class MineFilter(admin.SimpleListFilter):
     title = _("penulis")
     parameter_name = "mine"
@@ -212,9 +253,13 @@ def views_total():
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["headline", "status_badge", "section", "editor", "publication_time", "views"]
-    list_filter = [StatusFilter, MineFilter, "section", "editor", TagFilter, "published_at"]
-    list_select_related = ["section", "editor"]
+    list_display = [
+        "headline", "status_badge", "site", "section", "editor", "publication_time", "views",
+    ]  # fmt: skip
+    list_filter = [
+        SiteFilter, StatusFilter, MineFilter, "section", "editor", TagFilter, "published_at",
+    ]  # fmt: skip
+    list_select_related = ["site", "section", "editor"]
     list_per_page = 100
     search_fields = ["headline", "body"]
     ordering = ["-updated_at"]
@@ -235,7 +280,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Redaksi"), {"fields": ["section", "editor", "tags", "author"]}),
+        (_("Redaksi"), {"fields": ["site", "section", "editor", "tags", "author"]}),
         (
             _("Penerbitan"),
             {"fields": ["status_badge", "publication_time", "time_zone", "correction"]},
@@ -245,7 +290,51 @@ class ArticleAdmin(admin.ModelAdmin):
     # The changelist -----------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(views_total=views_total())
+        """The stories of the user's sites: their own, and those placed there. A Baca
+        Juga link may also pick any published story of the network."""
+        stories = super().get_queryset(request).annotate(views_total=views_total())
+        if works_on_every_site(request.user):
+            return stories
+        sites = user_site_ids(request.user)
+        placed_here = Placement.objects.filter(article=OuterRef("pk"), site_id__in=sites)
+        visible = Q(site_id__in=sites) | Q(Exists(placed_here))
+        if self._is_baca_juga_search(request):
+            visible |= Q(pk__in=Article.objects.published().values("pk"))
+        return stories.filter(visible)
+
+    @staticmethod
+    def _is_baca_juga_search(request):
+        return (
+            request.path.endswith("/autocomplete/")
+            and request.GET.get("model_name") == "relatedlink"
+            and request.GET.get("field_name") == "target"
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "site" in form.base_fields:
+            field = form.base_fields["site"]
+            field.queryset = user_sites(request.user)
+            field.initial = self._home_site(request)
+        return form
+
+    @staticmethod
+    def _home_site(request):
+        """Where a new story starts: the site of the admin's host when the user works
+        on it, else the first of their sites."""
+        here = site_of(request)
+        if here is not None and may_work_on(request.user, here.pk):
+            return here.pk
+        first = user_sites(request.user).first()
+        return first.pk if first else None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        site = Site.objects.filter(pk=self._home_site(request)).first()
+        if site is not None:
+            initial.setdefault("dateline", site.dateline)
+            initial.setdefault("time_zone", site.time_zone)
+        return initial
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
@@ -278,12 +367,25 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = ["status_badge", "publication_time", "photo_thumbnail", "author"]
         if obj is not None and obj.first_published_at is not None:
-            readonly.append("slug")  # part of the public address once it has been live
+            # Part of the public address once it has been live: the slug, the origin.
+            readonly += ["slug", "site"]
         return readonly
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self._on_users_sites(request.user, obj))
+
+    @staticmethod
+    def _on_users_sites(user, article):
+        return works_on_every_site(user) or bool(story_site_ids(article) & user_site_ids(user))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_work_on(request.user, obj.site_id))
 
     # Saving ------------------------------------------------------------------
 
@@ -296,19 +398,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        revisions.record(form.instance, user=request.user)
-        presence.mark_closed(form.instance.pk, request.user)
-        purge_when_public(form.instance.is_published)  # an edit to a live story, at once
+        article = form.instance
+        placements.sync_origin(article, previous_site_id=form.initial.get("site"))
+        revisions.record(article, user=request.user)
+        presence.mark_closed(article.pk, request.user)
+        purge_when_public(article, article.is_published)  # an edit to a live story, at once
 
     def delete_model(self, request, obj):
-        live = obj.is_published
+        live, sites = obj.is_published, story_site_ids(obj)
         super().delete_model(request, obj)
-        purge_when_public(live)
+        purge_when_public(obj, live, site_ids=sites)
 
     def delete_queryset(self, request, queryset):
-        live = any(article.is_published for article in queryset)
+        live = [article for article in queryset if article.is_published]
+        sites = set().union(*(story_site_ids(article) for article in live))
         super().delete_queryset(request, queryset)
-        purge_when_public(live)
+        if live:
+            purge_on_commit(sites)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
@@ -326,10 +432,35 @@ class ArticleAdmin(admin.ModelAdmin):
             "schedule_default": (article.published_at or timezone.now())
             .astimezone(zone)
             .strftime("%Y-%m-%dT%H:%M"),
-            "history": article.state_changes.select_related("actor"),
+            "history": article.state_changes.select_related("actor", "site"),
+            **self._placement_context(request, article),
             "also_editing": presence.mark_open(article.pk, request.user),
             "presence_heartbeat_seconds": presence.HEARTBEAT_SECONDS,
             "article_obj": article,
+        }
+
+    def _placement_context(self, request, article):
+        """The story's sites, and the sites this user may place it on."""
+        shown = Placement.objects.filter(article=article).select_related("site", "section")
+        targets = [
+            site
+            for site in user_sites(request.user).exclude(pk=article.site_id)
+            if workflow.placement_refusal(request.user, article, site) is None
+        ] if article.status != Article.Status.UNPUBLISHED else []  # fmt: skip
+        return {
+            "story_placements": [
+                {
+                    "placement": placement,
+                    "may_withdraw": not placement.is_origin
+                    and placement.withdrawn_at is None
+                    and workflow.placement_refusal(request.user, article, placement.site) is None,
+                }
+                for placement in shown
+            ],
+            "placement_sites": [(site, list(site.sections.all())) for site in targets],
+            "placement_default": timezone.localtime(timezone=ZONES[article.time_zone]).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
         }
 
     # Extra pages -------------------------------------------------------------
@@ -346,6 +477,11 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             path("deleted/", view(self.deleted_view), name="articles_article_deleted"),
             path("<int:pk>/workflow/", view(self.workflow_view), name="articles_article_workflow"),
+            path(
+                "<int:pk>/placements/",
+                view(self.placement_view),
+                name="articles_article_placements",
+            ),
             path("<int:pk>/presence/", view(self.presence_view), name="articles_article_presence"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path(
@@ -451,6 +587,51 @@ class ArticleAdmin(admin.ModelAdmin):
             return redirect(self._change_url(article))
         return redirect(reverse("admin:articles_article_changelist"))
 
+    def placement_view(self, request, pk):
+        """Place the story on another site of the network, or withdraw it from one."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, pk)
+        try:
+            site = self._posted(Site, request.POST.get("site"))
+            if request.POST.get("action") == workflow.PlacementAction.WITHDRAW:
+                placement = get_object_or_404(Placement, article=article, site=site)
+                workflow.withdraw_placement(
+                    placement, user=request.user, note=request.POST.get("note", "")
+                )
+                done = _("Berita ditarik dari %(site)s; situs lain tidak berubah.")
+            else:
+                section_id = request.POST.get("section")
+                placement = workflow.place(
+                    article,
+                    site,
+                    user=request.user,
+                    section=self._posted(Section, section_id) if section_id else None,
+                    publish_at=self._schedule_time(request.POST.get("publish_at", ""), article),
+                    headline=request.POST.get("headline", ""),
+                    note=request.POST.get("note", ""),
+                )
+                done = (
+                    _("Berita dijadwalkan tayang di %(site)s.")
+                    if placement.is_scheduled
+                    else _("Berita kini tayang di %(site)s.")
+                )
+        except workflow.TransitionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, done % {"site": site})
+        return redirect(self._change_url(article))
+
+    @staticmethod
+    def _posted(model, value):
+        """The row a posted id names; a refusal the editor reads when there is none."""
+        try:
+            return model.objects.get(pk=int(value))
+        except (TypeError, ValueError, model.DoesNotExist):
+            raise workflow.TransitionRefused(
+                _("Pilihan %(what)s tidak dikenal.") % {"what": model._meta.verbose_name}
+            ) from None
+
     @staticmethod
     def _schedule_time(value, article):
         """A `datetime-local` value, read on the story's own clock (WIB, WITA or WIT)."""
@@ -553,6 +734,42 @@ class StoryCountMixin:
         return obj.story_count
 
 
+class SiteAliasInline(admin.TabularInline):
+    model = SiteAlias
+    extra = 1
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    """The network's sites; a change reaches that site's pages at once."""
+
+    list_display = ["name", "domain", "dateline", "time_zone", "is_default", "story_count"]
+    search_fields = ["name", "domain"]
+    filter_horizontal = ["sections", "staff"]
+    inlines = [SiteAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("articles"))
+
+    @admin.display(description=_("jumlah berita"), ordering="story_count")
+    def story_count(self, site):
+        return site.story_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._changed(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed(obj)
+
+    @staticmethod
+    def _changed(site):
+        """Host names, name, logo or kanal list changed: every server and page sees it."""
+        forget_sites()
+        kanal_changed()
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     list_display = ["caption", "credit", "width", "height"]
@@ -579,8 +796,34 @@ class SourceAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class SectionAdminForm(forms.ModelForm):
+    """A kanal with the sites whose navigation lists it (the other side of Site.sections)."""
+
+    sites = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.all(),
+        required=False,
+        label=_("Tampil di situs"),
+        widget=admin.widgets.FilteredSelectMultiple(_("situs"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Section
+        fields = ["name", "slug", "description", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].initial = (
+            self.instance.sites.all() if self.instance.pk else [Site.objects.default()]
+        )
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.sites.set(self.cleaned_data["sites"])
+
+
 @admin.register(Section)
 class SectionAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
+    form = SectionAdminForm
     list_display = ["name", "position", "story_count"]
     list_editable = ["position"]
     search_fields = ["name"]

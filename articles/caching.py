@@ -3,9 +3,12 @@
 A page is served from the cache for at most PAGE_CACHE_SECONDS, so a publish, an
 edit, a withdrawal or a scheduled story's time arriving reaches readers within
 that delay, on every app server (the cache is Redis in production).
-`purge_public_pages()` makes a change visible at once: every write that changes
-what readers can see calls `purge_when_public()`; drafts and other unseen work
-leave the cache alone.
+A purge makes a change visible at once, on the sites it touches only: each
+host name keeps its own generation, part of every cached page's key. Every
+write that changes what readers can see of a story calls `purge_when_public()`,
+which purges the sites the story runs on (its origin and its placements);
+drafts and other unseen work leave the cache alone. Names shown on every site
+(kanal, tags, editors, sources) purge the whole network (`purge_public_pages()`).
 
 Only what is the same for every anonymous reader is kept: GET requests without
 a session or messages cookie, outside the admin, with no query string but
@@ -23,45 +26,71 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import get_max_age
 
+from .models import Placement, Site, SiteAlias
+from .network import host_name
 from .popularity import count_view
 
-GENERATION = "pages:generation"
+GENERATION = "pages:generation:{host}"
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 CACHED_QUERY_PARAMETERS = {"page"}
 SHARED_WAIT_SECONDS = 3  # at most, for another request making the same shared value
 SHARED_POLL_SECONDS = 0.02
 
 
+def generation_key(host):
+    return GENERATION.format(host=host)
+
+
+def purge_sites(site_ids=None):
+    """Drop the cached pages and shared fragments of these sites (all: None), on every
+    server, at once."""
+    sites = Site.objects.all() if site_ids is None else Site.objects.filter(pk__in=site_ids)
+    aliases = SiteAlias.objects.filter(site__in=sites)
+    hosts = [*sites.values_list("domain", flat=True), *aliases.values_list("domain", flat=True)]
+    if hosts:
+        now = time.time_ns()
+        cache.set_many({generation_key(host): now for host in hosts}, None)
+
+
 def purge_public_pages():
-    """Drop every cached public page and sidebar, on every server, at once."""
-    cache.set(GENERATION, time.time_ns(), None)
+    """Drop every cached public page and fragment of the whole network."""
+    purge_sites(None)
 
 
-def purge_on_commit():
-    """Purge once the transaction commits (at once outside one): readers never get a
-    page made again from data that is then rolled back."""
-    transaction.on_commit(purge_public_pages)
+def purge_on_commit(site_ids=None):
+    """Purge these sites (all: None) once the transaction commits (at once outside one):
+    readers never get a page made again from data that is then rolled back."""
+    transaction.on_commit(lambda: purge_sites(site_ids))
 
 
-def purge_when_public(*live):
-    """Purge once the transaction commits, if the story changed was or is live.
+def story_site_ids(article):
+    """The sites a story runs on or is placed on: those a change to it can show on."""
+    ids = set(Placement.objects.filter(article=article).values_list("site_id", flat=True))
+    return ids | ({article.site_id} if article.site_id else set())
 
-    Callers pass `is_published` from before and after the change.
-    """
+
+def purge_when_public(article, *live, site_ids=None):
+    """Purge the story's sites (or `site_ids`) once the transaction commits, if the
+    story changed was or is live. Callers pass `is_published` from before and after."""
     if any(live):
-        purge_on_commit()
+        purge_on_commit(story_site_ids(article) if site_ids is None else site_ids)
 
 
-def page_generation(request=None):
-    """Changes on every purge; part of every cached page's and fragment's key.
+def host_generation(host):
+    """The generation of one host name's pages: changes when its site is purged."""
+    return cache.get(generation_key(host), 0)
+
+
+def page_generation(request):
+    """Changes on every purge of the request's site; part of every cached page's and
+    fragment's key (with the site, so two sites never share a fragment).
 
     Read once per request: the page cache, the sidebar and other fragments share it.
     """
-    if request is None:
-        return cache.get(GENERATION, 0)
     if not hasattr(request, "page_generation"):
-        request.page_generation = cache.get(GENERATION, 0)
-    return request.page_generation
+        request.page_generation = host_generation(host_name(request))
+    site = getattr(request, "site", None)
+    return f"{site.pk if site else 0}:{request.page_generation}"
 
 
 def shared_between_purges(request, name, make):
@@ -139,8 +168,9 @@ class PublicPageCacheMiddleware:
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        found = cache.get_many([GENERATION, key])
-        generation = request.page_generation = found.get(GENERATION, 0)
+        generation_name = generation_key(host_name(request))
+        found = cache.get_many([generation_name, key])
+        generation = request.page_generation = found.get(generation_name, 0)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             _, response, story_id = entry

@@ -11,11 +11,13 @@ SITE_LINKS = ("home", "search", "indeks", "feed", "sitemap")
 
 
 def site(request):
-    """Site name and origin, the page's canonical URL, the site-wide links and (lazily)
-    the navigation kanal."""
+    """The request's site (name, origin), the page's canonical URL, the site-wide links
+    and (lazily) the navigation kanal."""
     origin = request.build_absolute_uri("/").rstrip("/")
+    current = getattr(request, "site", None)
     return {
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE": current,
+        "SITE_NAME": current.name if current else settings.NEWSROOM_NAME,
         "SITE_ORIGIN": origin,
         # Joined, not resolved: a path like //evil.example/ must stay a path on this site.
         "canonical_url": origin + escape_uri_path(request.path),

@@ -1,8 +1,8 @@
 """RSS feeds: the whole site, one kanal, one tag; each item carries its photo."""
 
 import io
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
@@ -10,7 +10,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from . import renditions, structured_data
-from .models import PAGE_JOINS, Article, Section, public_url
+from .models import Article, Site, public_url
 
 FEED_SIZE = 30
 # What items show: each other column read is a cost per item (a feed is 30 of them).
@@ -35,46 +35,65 @@ class WrittenAtOnceRssFeed(Rss201rev2Feed):
         outfile.write(text.getvalue())
 
 
+@dataclass(frozen=True)
+class FeedSubject:
+    """What a feed is of: the request's site, and the kanal or tag it narrows to."""
+
+    site: Site
+    thing: object = None
+
+
 class LatestStoriesFeed(Feed):
-    """The latest stories of the whole site; subclasses narrow them to one subject."""
+    """The latest stories of the request's site; subclasses narrow them to one subject."""
 
     feed_type = WrittenAtOnceRssFeed
     language = "id"
 
+    def get_object(self, request, slug=None):
+        return FeedSubject(request.site, self.get_thing(request.site, slug))
+
+    def get_thing(self, site, slug):
+        return None
+
     def title(self, subject):
-        return settings.SITE_NAME
+        return subject.site.name
 
     def link(self, subject):
         return public_url("articles:home")
 
     def description(self, subject):
-        return f"Berita terkini dari {settings.SITE_NAME}."
+        return f"Berita terkini dari {subject.site.name}."
 
-    def filter_stories(self, stories, subject):
+    def filter_stories(self, stories, thing):
         return stories
 
     def items(self, subject):
-        stories = Article.objects.latest_published().select_related(*PAGE_JOINS).only(*FEED_FIELDS)
-        return self.filter_stories(stories, subject)[:FEED_SIZE]
+        stories = (
+            Article.objects.latest_published(subject.site)
+            .select_related("photo", "editor", "section")
+            .only(*FEED_FIELDS)
+        )
+        return self.filter_stories(stories, subject.thing)[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.headline
+        return item.headline_here
 
     def item_description(self, item):
         # Feed readers render descriptions as HTML; what editors type is plain text.
         return escape(structured_data.description(item))
 
     def item_pubdate(self, item):
-        return item.published_at
+        return item.published_at_here
 
     def item_updateddate(self, item):
-        return item.content_updated_at or item.published_at
+        return item.content_updated_at or item.published_at_here
 
     def item_author_name(self, item):
         return item.editor.name if item.editor else None
 
     def item_categories(self, item):
-        return [item.section.name] if item.section else []
+        section = item.section_here
+        return [section.name] if section else []
 
     def item_enclosures(self, item):
         made = renditions.rendition_set(item.photo, "large")
@@ -85,35 +104,35 @@ class LatestStoriesFeed(Feed):
 
 
 class SectionFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+    def get_thing(self, site, slug):
+        return get_object_or_404(site.sections, slug=slug)
 
     def title(self, subject):
-        return f"{subject.name} - {settings.SITE_NAME}"
+        return f"{subject.thing.name} - {subject.site.name}"
 
     def link(self, subject):
-        return subject.get_absolute_url()
+        return subject.thing.get_absolute_url()
 
     def description(self, subject):
-        fallback = f"Berita kanal {subject.name} dari {settings.SITE_NAME}."
-        return escape(subject.description or fallback)
+        fallback = f"Berita kanal {subject.thing.name} dari {subject.site.name}."
+        return escape(subject.thing.description or fallback)
 
-    def filter_stories(self, stories, subject):
-        return stories.filter(section=subject)
+    def filter_stories(self, stories, thing):
+        return stories.in_section(thing)
 
 
 class TagFeed(LatestStoriesFeed):
-    def get_object(self, request, slug):
+    def get_thing(self, site, slug):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, subject):
-        return f"Tag {subject.name} - {settings.SITE_NAME}"
+        return f"Tag {subject.thing.name} - {subject.site.name}"
 
     def link(self, subject):
-        return public_url("articles:tag", subject.slug)
+        return public_url("articles:tag", subject.thing.slug)
 
     def description(self, subject):
-        return escape(f"Berita bertag {subject.name} dari {settings.SITE_NAME}.")
+        return escape(f"Berita bertag {subject.thing.name} dari {subject.site.name}.")
 
-    def filter_stories(self, stories, subject):
-        return stories.tagged(subject)
+    def filter_stories(self, stories, thing):
+        return stories.tagged(thing)

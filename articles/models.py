@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -160,6 +161,163 @@ class Section(models.Model):
         return public_url("articles:section", self.slug)
 
 
+class SiteQuerySet(models.QuerySet):
+    def default(self):
+        """The network's default site; made from the settings when there is none yet
+        (a new database has one from migration 0010)."""
+        site = self.filter(is_default=True).first()
+        if site is None:
+            site, _ = self.get_or_create(
+                domain=settings.SITE_DOMAIN,
+                defaults={
+                    "name": settings.SITE_NAME,
+                    "dateline": settings.SITE_DATELINE,
+                    "is_default": True,
+                },
+            )
+            for alias in settings.SITE_ALIASES:
+                SiteAlias.objects.get_or_create(domain=alias, defaults={"site": site})
+        return site
+
+    def for_host(self, host):
+        """The site that answers for `host` (a domain or an alias, any case), or None."""
+        host = host.lower().rstrip(".")
+        return (
+            self.filter(Q(domain=host) | Q(aliases__domain=host)).distinct().first()
+            if host
+            else None
+        )
+
+
+class Site(models.Model):
+    """One regional site of the network: its own domain, name, dateline, clock and kanal.
+
+    Our own model rather than `django.contrib.sites`: a site here has several host
+    names, a dateline, a time zone and a kanal list, and the request's host picks it
+    (contrib.sites keys on one SITE_ID setting per process).
+    """
+
+    name = models.CharField(_("nama"), max_length=120, unique=True)
+    domain = models.CharField(
+        _("domain utama"),
+        max_length=253,
+        unique=True,
+        help_text=_(
+            "Nama host tanpa http:// dan tanpa port, misalnya zonapriangan.com. "
+            "Alamat kanonis berita situs ini memakai domain ini."
+        ),
+    )
+    dateline = models.CharField(
+        _("dateline"),
+        max_length=80,
+        help_text=_("Huruf kapital, misalnya ZONA PRIANGAN: dicetak di awal berita situs ini."),
+    )
+    tagline = models.CharField(_("slogan"), max_length=200, blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logo/",
+        blank=True,
+        help_text=_("Untuk Google News dan kartu berbagi; tanpa logo dipakai logo bawaan."),
+    )
+    time_zone = models.CharField(
+        _("zona waktu"),
+        max_length=4,
+        choices=StoryTimeZone.choices,
+        default=StoryTimeZone.WIB,
+        help_text=_("Zona waktu bawaan berita baru situs ini dan Indeks-nya."),
+    )
+    sections = models.ManyToManyField(
+        "Section",
+        verbose_name=_("kanal"),
+        blank=True,
+        related_name="sites",
+        help_text=_("Kanal yang tampil di navigasi situs ini."),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("redaksi"),
+        blank=True,
+        related_name="newsroom_sites",
+        help_text=_(
+            "Penulis dan editor situs ini: mereka hanya melihat dan menangani berita "
+            "situs-situs mereka. Admin jaringan melihat semuanya."
+        ),
+    )
+    is_default = models.BooleanField(
+        _("situs bawaan"),
+        default=False,
+        help_text=_("Situs untuk berkas seed yang dateline-nya tidak cocok dengan situs mana pun."),
+    )
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("situs")
+        verbose_name_plural = _("situs")
+        ordering = ["name"]
+        permissions = [
+            ("work_on_every_site", _("Dapat melihat dan menangani berita semua situs jaringan")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_site",
+                violation_error_message=_("Hanya satu situs yang boleh menjadi situs bawaan."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().rstrip(".")
+        self.dateline = self.dateline.strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def zone(self):
+        return ZONES[self.time_zone]
+
+    def origin(self, request):
+        """`https://zonapriangan.com`: this site's address, on the request's scheme and port
+        (every site of one install is served on the same ones)."""
+        port = request.get_port()
+        default_port = "443" if request.is_secure() else "80"
+        suffix = "" if port in (default_port, "", None) else f":{port}"
+        return f"{request.scheme}://{self.domain}{suffix}"
+
+    def dateline_for(self, dateline, origin_site):
+        """A story's dateline as this site prints it: the origin's name swapped for ours
+        ("GARUT, ZONA PRIANGAN" on Zona Papua is "GARUT, ZONA PAPUA")."""
+        if origin_site is None or origin_site.pk == self.pk:
+            return dateline
+        head, separator, last = dateline.rpartition(", ")
+        if last.upper() == origin_site.dateline.upper():
+            return f"{head}{separator}{self.dateline}"
+        return dateline
+
+
+class SiteAlias(models.Model):
+    """Another host name a site answers on (www., an old domain, a test host)."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("situs")
+    )
+    domain = models.CharField(_("nama host"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("nama host lain")
+        verbose_name_plural = _("nama host lain")
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)
+
+
 def photo_upload_path(instance, filename):
     """Stored names are generated; the uploader's file name never reaches the disk."""
     suffix = PurePosixPath(filename).suffix.lower()[:5]
@@ -193,7 +351,7 @@ class Photo(models.Model):
         return self.caption[:80]
 
 
-PAGE_JOINS = ("photo", "editor", "section")
+PAGE_JOINS = ("photo", "editor", "section", "site")
 
 
 def page_relations():
@@ -201,21 +359,56 @@ def page_relations():
     return [
         models.Prefetch("sources", queryset=Source.objects.order_by("articlesource__position")),
         "tags",
-        models.Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
+        models.Prefetch(
+            "related_links", queryset=RelatedLink.objects.select_related("target__site")
+        ),
     ]
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Stories readers may see: published, and their publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def on_site(self, site):
+        """Stories as `site` runs them: each row joined to its placement there (`here`),
+        which carries that site's time, kanal and headline."""
+        return self.alias(
+            here=FilteredRelation("placements", condition=Q(placements__site=site))
+        ).select_related("here", "here__section")
+
+    def published(self, site=None):
+        """Stories readers may see: published, and their publication time has come.
+
+        With `site`, on that site: its own placement's time has come and that
+        placement is not withdrawn. Without, at the story's origin.
+        """
+        now = timezone.now()
+        live = self.filter(status=Article.Status.PUBLISHED)
+        if site is None:
+            return live.filter(published_at__lte=now)
+        return live.on_site(site).filter(here__published_at__lte=now, here__withdrawn_at=None)
 
     def scheduled(self):
         """Published stories whose time is still to come: they go live by themselves."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def latest_published(self):
-        return self.published().order_by("-published_at", "-pk")
+    def latest_published(self, site=None):
+        """Newest first: by the site's own publication time when `site` is given."""
+        if site is None:
+            return self.published().order_by("-published_at", "-pk")
+        return self.published(site).order_by("-here__published_at", "-pk")
+
+    def canonical_on(self, site):
+        """Of the stories `site` runs, those it is the origin of: what its sitemaps list."""
+        return self.filter(site=site)
+
+    def published_in(self, start, end):
+        """Stories published from `start` until before `end` (on a site: there)."""
+        field = "here__published_at" if "here" in self.query._filtered_relations else "published_at"
+        return self.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+
+    def in_section(self, section):
+        """Stories in `section`: on a site (after `published(site)`), that site's kanal."""
+        if "here" in self.query._filtered_relations:
+            return self.filter(here__section=section)
+        return self.filter(section=section)
 
     def tagged(self, tag):
         """Stories with `tag`, as EXISTS rather than a join.
@@ -243,7 +436,8 @@ class ArticleQuerySet(models.QuerySet):
         return [found[pk] for pk in ids if pk in found]
 
     def for_lists(self):
-        """What story cards show, in one query."""
+        """What story cards show, in one query (with the site's placement, when on one:
+        `only()` cannot narrow a FilteredRelation, so its narrow row is read whole)."""
         return self.select_related("photo", "section").only(
             "headline", "slug", "published_at", "time_zone", "photo__image",
             "photo__width", "photo__height", "photo__caption", "section__name", "section__slug",
@@ -257,8 +451,9 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the article page shows, in a fixed number of queries."""
         return self.select_related(*PAGE_JOINS).prefetch_related(*page_relations())
 
-    def popular(self, *, days, limit):
-        """Most read over the last `days` days (views per day), ties broken by recency.
+    def popular(self, site, *, days, limit):
+        """Of these stories, the most read on `site` over the last `days` days (views
+        per day, counted on every site the story runs on), ties broken by recency.
 
         The ranking sums narrow DailyViews rows per story id in a subquery; only the
         `limit` stories it picks are read whole. (Grouping every story card by its
@@ -267,7 +462,7 @@ class ArticleQuerySet(models.QuerySet):
         since = timezone.localdate() - timedelta(days=days - 1)
         in_window = models.Q(daily_views__day__gte=since)
         ranking = (
-            Article.objects.published()
+            Article.objects.published(site)
             .filter(in_window)
             .values("pk")
             .annotate(window_views=models.Sum("daily_views__views"))
@@ -338,6 +533,16 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         through="ArticleSource",
+    )
+    # NULL only in the column (SQLite adds a NULL-able column without rebuilding the
+    # table, see migration 0008); every story has an origin, as the form requires.
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("situs asal"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="articles",
+        help_text=_("Situs tempat berita ini terbit lebih dulu; alamat kanonisnya di situs ini."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -434,6 +639,32 @@ class Article(models.Model):
     def get_absolute_url(self):
         return public_url("articles:detail", self.slug)
 
+    def canonical_url(self, request):
+        """The story's address at its origin site, absolute."""
+        return self.site.origin(request) + self.get_absolute_url()
+
+    # As the site it is read on runs it: read through `published(site)`, a story
+    # carries its placement there (`here`); elsewhere these are the origin's own.
+
+    @property
+    def placement_here(self):
+        return self.__dict__.get("here")
+
+    @property
+    def headline_here(self):
+        here = self.placement_here
+        return (here and here.headline) or self.headline
+
+    @property
+    def section_here(self):
+        here = self.placement_here
+        return here.section if here is not None else self.section
+
+    @property
+    def published_at_here(self):
+        here = self.placement_here
+        return here.published_at if here is not None else self.published_at
+
     def note_content_change(self, *, first_save=False):
         """Before saving edited content: a new version, and "Diperbarui" once it is live."""
         if not first_save:
@@ -472,10 +703,12 @@ class Article(models.Model):
 
     @property
     def local_published_at(self):
-        """The publication time on the story's own clock (WIB, WITA or WIT)."""
-        if self.published_at is None:
+        """The publication time (on the site it is read on) on the story's own clock
+        (WIB, WITA or WIT)."""
+        published_at = self.published_at_here
+        if published_at is None:
             return None
-        return self.published_at.astimezone(ZONES[self.time_zone])
+        return published_at.astimezone(ZONES[self.time_zone])
 
     @property
     def date_line(self):
@@ -510,6 +743,86 @@ class Article(models.Model):
             blocks.append(("paragraph", text))
         blocks += [("related", link) for link in links if link.after_paragraph >= len(paragraphs)]
         return blocks
+
+
+class PlacementQuerySet(models.QuerySet):
+    def elsewhere(self):
+        """Placements on sites other than their story's origin."""
+        return self.exclude(site=F("article__site"))
+
+
+class Placement(models.Model):
+    """A story on one site of the network, with that site's kanal, time and headline.
+
+    Every story has one on its origin site, kept equal to the story's own kanal and
+    publication time by `articles.placements` (the one writer of this table); the
+    others place it on further sites, each scheduled on its own. Readers' lists of
+    a site are read through its placements (`Article.objects.published(site)`).
+    """
+
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="placements", verbose_name=_("berita")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="placements", verbose_name=_("situs")
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("kanal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+    )
+    published_at = models.DateTimeField(_("waktu tayang"), null=True, blank=True)
+    headline = models.CharField(
+        _("judul di situs ini"),
+        max_length=300,
+        blank=True,
+        help_text=_("Kosongkan untuk memakai judul asli berita."),
+    )
+    withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penayangan")
+        verbose_name_plural = _("penayangan")
+        ordering = ["site__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "site"], name="placement_once_per_site"),
+        ]
+        indexes = [
+            # A site's lists: newest first, per kanal too.
+            models.Index(fields=["site", "-published_at"], name="placement_site_time"),
+            models.Index(
+                fields=["site", "section", "-published_at"], name="placement_site_section_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.site_id}"
+
+    @property
+    def is_origin(self):
+        return self.site_id == self.article.site_id
+
+    @property
+    def is_live(self):
+        return (
+            self.withdrawn_at is None
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+            and self.article.is_published
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.withdrawn_at is None
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
 
 class ArticleSource(models.Model):
@@ -578,12 +891,16 @@ class RelatedLink(models.Model):
             return self.title
         return self.target.headline if self.target.is_published else ""
 
-    @property
-    def href(self):
-        """Where the link goes: our story when readers can see it, else the stored URL."""
-        if self.target is not None and self.target.is_published:
-            return self.target.get_absolute_url()
-        return self.url
+    def href_from(self, site, request):
+        """Where the link goes when read on `site`: the target story at its origin once
+        readers can see it (on another site of the network: an absolute URL on that
+        site's domain), else the stored URL."""
+        target = self.target
+        if target is None or not target.is_published:
+            return self.url
+        if site is not None and target.site_id == site.pk:
+            return target.get_absolute_url()
+        return target.canonical_url(request)
 
 
 class DailyViews(models.Model):
@@ -617,6 +934,15 @@ class StateChange(models.Model):
     from_status = models.CharField(_("dari"), max_length=20, choices=Article.Status.choices)
     to_status = models.CharField(_("ke"), max_length=20, choices=Article.Status.choices)
     publish_at = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("situs"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Untuk penayangan di situs lain; kosong untuk berita di situs asalnya."),
+    )
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:

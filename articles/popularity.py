@@ -189,26 +189,27 @@ def _flush_batch(client):
     return sum(counts.values()) if new else 0
 
 
-def terkini(limit=None):
-    """The latest published stories, newest first."""
-    return list(Article.objects.latest_published().for_lists()[: limit or settings.TERKINI_COUNT])
+def terkini(site, limit=None):
+    """The latest stories published on `site`, newest first."""
+    stories = Article.objects.latest_published(site).for_lists()
+    return list(stories[: limit or settings.TERKINI_COUNT])
 
 
-def terpopuler(limit=None):
-    """The most read stories over the configured window; the latest ones before any views.
+def terpopuler(site, limit=None):
+    """The most read stories on `site` over the configured window; the latest ones
+    before any views.
 
     The ranking (story ids) is recomputed at most every POPULAR_REFRESH_SECONDS and
     shared through the cache; the stories themselves are read fresh, so a withdrawn
     story leaves the list at once.
     """
     limit = limit or settings.TERPOPULER_COUNT
-    key = f"terpopuler:{settings.POPULAR_WINDOW_DAYS}:{limit}"
+    key = f"terpopuler:{site.pk}:{settings.POPULAR_WINDOW_DAYS}:{limit}"
     ranking = cache.get(key)
+    stories = Article.objects.published(site).for_lists()
     if ranking is None:
-        popular = list(
-            Article.objects.for_lists().popular(days=settings.POPULAR_WINDOW_DAYS, limit=limit)
-        )
+        popular = list(stories.popular(site, days=settings.POPULAR_WINDOW_DAYS, limit=limit))
         cache.set(key, [story.pk for story in popular], settings.POPULAR_REFRESH_SECONDS)
     else:
-        popular = Article.objects.published().for_lists().in_order(ranking)
-    return popular or terkini(limit)
+        popular = stories.in_order(ranking)
+    return popular or terkini(site, limit)

@@ -16,8 +16,19 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import placements
 from .caching import purge_when_public
-from .models import Article, Editor, Photo, RelatedLink, Revision, Section, Source, base_slug
+from .models import (
+    Article,
+    Editor,
+    Photo,
+    RelatedLink,
+    Revision,
+    Section,
+    Site,
+    Source,
+    base_slug,
+)
 
 WORDS = re.compile(r"\S+|\s+")  # words and the spaces between them, so paragraphs survive
 FIELD_LABELS = {
@@ -28,6 +39,7 @@ FIELD_LABELS = {
     "end_mark": _("Tanda akhir"),
     "correction": _("Koreksi"),
     "time_zone": _("Zona waktu"),
+    "site": _("Situs asal"),
     "section": _("Kanal"),
     "editor": _("Editor"),
     "photo": _("Foto"),
@@ -48,6 +60,7 @@ def snapshot(article):
         "end_mark": article.end_mark,
         "correction": article.correction,
         "time_zone": article.time_zone,
+        "site": _ref(article.site),
         "section": _ref(article.section),
         "editor": _ref(article.editor),
         "photo": (
@@ -171,6 +184,7 @@ def apply(article, content):
     else:
         article.photo = None
     article.save()
+    placements.sync_origin(article)
     article.set_sources(filter(None, (_existing(Source, ref) for ref in content["sources"])))
     article.tags.set(content["tags"], clear=True)
     article.related_links.all().delete()
@@ -198,7 +212,7 @@ def restore(article, revision, *, user):
     article = Article.objects.select_for_update().get(pk=article.pk)
     article.note_content_change()
     apply(article, revision.content)
-    purge_when_public(article.is_published)
+    purge_when_public(article, article.is_published)
     return record(article, user=user, note=f"Dipulihkan dari revisi {revision.number}")
 
 
@@ -234,6 +248,8 @@ def restore_deleted(article_key, *, user):
         body=content["body"],
         version=latest.number + 1,
         author=latest.author,
+        # Revisions kept before the network have no site: the default site's, as then.
+        site=_existing(Site, content.get("site")) or Site.objects.default(),
     )
     article.save()
     apply(article, content)

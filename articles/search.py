@@ -175,7 +175,7 @@ class Results:
         excerpts = self.share(f"excerpts:{ids}", lambda: self.excerpts(ids, marker))
         stories = self.stories.in_order(ids)
         for story in stories:
-            story.headline_marked = marker.marked(story.headline)
+            story.headline_marked = marker.marked(story.headline_here)
             story.excerpt_marked = excerpts[story.pk]
         return stories
 

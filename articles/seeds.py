@@ -7,9 +7,19 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import make_aware
 
-from . import revisions, seedformat
+from . import placements, revisions, seedformat
 from .caching import purge_when_public
-from .models import ZONES, Article, Editor, Photo, RelatedLink, Source, StateChange, base_slug
+from .models import (
+    ZONES,
+    Article,
+    Editor,
+    Photo,
+    RelatedLink,
+    Site,
+    Source,
+    StateChange,
+    base_slug,
+)
 
 
 class Outcome(Enum):
@@ -48,7 +58,15 @@ def story_from_article(article):
 
 
 def export_article(article):
+    """The story as its origin site prints it."""
     return seedformat.render(story_from_article(article))
+
+
+def site_for_dateline(dateline):
+    """The site whose dateline ends the story's ("TASIKMALAYA, ZONA PRIANGAN" is Zona
+    Priangan's), else the network's default site."""
+    name = dateline.rpartition(", ")[2].strip().upper()
+    return (Site.objects.filter(dateline=name).first() if name else None) or Site.objects.default()
 
 
 def find_or_create_named(model, name):
@@ -72,12 +90,13 @@ def stored_story(story):
 
 
 @transaction.atomic
-def import_story(story, *, update=False):
-    """Store a parsed story as a published article, idempotently.
+def import_story(story, *, update=False, site=None):
+    """Store a parsed story as a published article of `site` (by default the site its
+    dateline names), idempotently.
 
     An identical stored story is left as it is; a different one is overwritten only
     with `update=True`, so that a second load never clobbers what editors changed
-    in the admin.
+    in the admin. A story already stored keeps its origin site.
     """
     article = stored_story(story)
     if article is not None:
@@ -93,7 +112,7 @@ def import_story(story, *, update=False):
         outcome = Outcome.UPDATED
         article.note_content_change()
     else:  # a draft until the import publishes it; save() picks a free slug
-        article = Article()
+        article = Article(site=site or site_for_dateline(story.dateline))
         outcome = Outcome.CREATED
     previous_status = article.status
 
@@ -115,6 +134,7 @@ def import_story(story, *, update=False):
     article.first_published_at = article.first_published_at or article.published_at
     article.full_clean(exclude=["slug"])
     article.save()
+    placements.sync_origin(article)
     article.set_sources([find_or_create_named(Source, name) for name in story.sources])
     # TAGGIT_CASE_INSENSITIVE makes taggit reuse "Ukraina" for "ukraina".
     article.tags.set(list(story.tags), clear=True)
@@ -141,7 +161,7 @@ def import_story(story, *, update=False):
             note="Dimuat dari berkas seed",
         )
     revisions.record(article, note=f"Dimuat dari seed ({outcome.value})")
-    purge_when_public(article.is_published)
+    purge_when_public(article, article.is_published)
     return ImportResult(article, outcome)
 
 

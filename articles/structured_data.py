@@ -1,6 +1,5 @@
 """What search engines and social sites read about a story: JSON-LD and share images."""
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.utils.text import Truncator
 
@@ -35,17 +34,17 @@ def news_article(article, request):
 
     A draft seen in preview has no publication time yet, so no dates either.
     """
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = article.canonical_url(request)
     zone = ZONES[article.time_zone]
     organisation = publisher(request)
-    published = article.published_at
+    published = article.published_at_here
     modified = article.content_updated_at or published
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "headline": article.headline,
+        "headline": article.headline_here,
         "description": description(article),
         "datePublished": published.astimezone(zone).isoformat() if published else None,
         "dateModified": modified.astimezone(zone).isoformat() if modified else None,
@@ -64,18 +63,30 @@ def news_article(article, request):
         }
         data["author"] = editor
         data["editor"] = editor
-    if article.section:
-        data["articleSection"] = article.section.name
+    if article.section_here:
+        data["articleSection"] = article.section_here.name
     return {key: value for key, value in data.items() if value is not None}
 
 
 def publisher(request):
+    """The site the story is read on, with its own logo when it has one."""
+    site = request.site
     return {
         "@type": "NewsMediaOrganization",
-        "name": settings.SITE_NAME,
+        "name": site.name,
         "url": request.build_absolute_uri(public_url("articles:home")),
-        "logo": {"@type": "ImageObject", **_static_image(LOGO, request)},
+        "logo": {"@type": "ImageObject", **site_logo(site, request)},
     }
+
+
+def site_logo(site, request):
+    if site.logo:
+        try:
+            width, height = site.logo.width, site.logo.height
+        except (OSError, ValueError):  # the file is gone: the default logo will do
+            return _static_image(LOGO, request)
+        return {"url": request.build_absolute_uri(site.logo.url), "width": width, "height": height}
+    return _static_image(LOGO, request)
 
 
 def _static_image(image, request):

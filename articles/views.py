@@ -20,7 +20,7 @@ from taggit.models import Tag
 from . import revisions, search, structured_data
 from .caching import shared_between_purges
 from .context_processors import site_urls
-from .models import PAGE_JOINS, Article, Editor, Section, Source, page_relations, public_url
+from .models import PAGE_JOINS, Article, Editor, Source, page_relations, public_url
 from .pagination import OpenEndedPaginator, SharedWindows
 from .popularity import count_view, terkini, terpopuler
 from .sections import navigation_sections, section_blocks
@@ -36,8 +36,11 @@ class ReaderListsMixin:
     """
 
     def get_context_data(self, **kwargs):
+        site = self.request.site
         return super().get_context_data(
-            terkini=SimpleLazyObject(terkini), terpopuler=SimpleLazyObject(terpopuler), **kwargs
+            terkini=SimpleLazyObject(lambda: terkini(site)),
+            terpopuler=SimpleLazyObject(lambda: terpopuler(site)),
+            **kwargs,
         )
 
 
@@ -51,7 +54,7 @@ class HomeView(ReaderListsMixin, TemplateView):
         return super().get_context_data(section_blocks=self.kanal_blocks, **kwargs)
 
     def kanal_blocks(self):
-        return section_blocks(navigation_sections(self.request))
+        return section_blocks(self.request.site, navigation_sections(self.request))
 
 
 class ArticleDetailView(ReaderListsMixin, DetailView):
@@ -66,7 +69,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     shares_story_markup = True
 
     def get_queryset(self):
-        return Article.objects.published().select_related(*PAGE_JOINS)
+        return Article.objects.published(self.request.site).select_related(*PAGE_JOINS)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -78,8 +81,10 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
+        # A story placed from another site of the network names its origin as canonical.
+        context["canonical_url"] = story.canonical_url(self.request)
         if self.shares_story_markup:
-            # Absolute URLs (canonical, JSON-LD, Open Graph) follow the scheme and host.
+            # Absolute URLs (JSON-LD, Open Graph, links) follow the scheme and host.
             origin = self.request.build_absolute_uri("/")
             name = f"story:{origin}:{story.pk}:{story.version}"
             context["story"] = shared_between_purges(
@@ -91,8 +96,10 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
 
     def story_markup(self, context):
         prefetch_related_objects([self.object], *page_relations())
+        story = self.object
         context = context | {
-            "news_article": structured_data.news_article(self.object, self.request)
+            "news_article": structured_data.news_article(story, self.request),
+            "dateline": self.request.site.dateline_for(story.dateline, story.site),
         }
         return {
             part: render_to_string(f"articles/story_{part}.html", context, self.request)
@@ -129,6 +136,8 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
     def get_context_data(self, **kwargs):
+        # A preview shows the story at its origin, whatever host the admin is on.
+        self.request.site = self.object.site
         # A revision's headline must never reach readers through the shared sidebar.
         return super().get_context_data(
             preview=True, revision=self.revision, FRAGMENT_CACHE_SECONDS=0, **kwargs
@@ -164,7 +173,8 @@ class StoryListView(ReaderListsMixin, ListView):
 
     def get_queryset(self):
         self.subject = self.get_subject()
-        return self.filter_stories(Article.objects.latest_published().for_lists())
+        stories = Article.objects.latest_published(self.request.site).for_lists()
+        return self.filter_stories(stories)
 
     def get_title(self):
         return str(self.subject)
@@ -190,7 +200,7 @@ class StoryListView(ReaderListsMixin, ListView):
             **kwargs,
         )
         context["description"] = self.description.format(
-            title=context["title"], site=settings.SITE_NAME
+            title=context["title"], site=self.request.site.name
         )
         page = context["page_obj"]
         if page is not None:
@@ -210,14 +220,15 @@ class SectionView(StoryListView):
     description = "Berita kanal {title} terbaru dari {site}."
 
     def get_subject(self):
-        """From the navigation's cached kanal list; a kanal too new for it from the database."""
+        """From the navigation's cached kanal list; a kanal too new for it from the
+        database. A kanal this site does not list is a 404 here."""
         slug = self.kwargs["slug"]
         sections = navigation_sections(self.request)
         listed = next((section for section in sections if section.slug == slug), None)
-        return listed or get_object_or_404(Section, slug=slug)
+        return listed or get_object_or_404(self.request.site.sections, slug=slug)
 
     def filter_stories(self, stories):
-        return stories.filter(section=self.subject)
+        return stories.in_section(self.subject)
 
     def get_feed_url(self):
         return public_url("articles:section_feed", self.subject.slug)
@@ -282,20 +293,22 @@ class IndeksView(StoryListView):
             day = date.fromisoformat(chosen)
         except ValueError:
             raise Http404("Tanggal tidak dikenal.") from None
-        return redirect(indeks_url(check_indeks_day(day)))
+        return redirect(indeks_url(check_indeks_day(day, self.request.site)))
 
     def get_subject(self):
         if "year" not in self.kwargs:
-            return timezone.localdate()
+            return site_today(self.request.site)
         try:
             day = date(*(int(self.kwargs[part]) for part in ("year", "month", "day")))
         except ValueError:
             raise Http404("Tanggal tidak dikenal.") from None
-        return check_indeks_day(day)
+        return check_indeks_day(day, self.request.site)
 
     def filter_stories(self, stories):
-        start = timezone.make_aware(datetime.combine(self.subject, time.min))
-        return stories.filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
+        start = timezone.make_aware(
+            datetime.combine(self.subject, time.min), self.request.site.zone
+        )
+        return stories.published_in(start, start + timedelta(days=1))
 
     def get_title(self):
         return date_format(self.subject, "j F Y")
@@ -306,7 +319,7 @@ class IndeksView(StoryListView):
         return super().get_context_data(
             day=day,
             previous_url=indeks_url(day - timedelta(days=1)) if day > FIRST_INDEKS_DAY else None,
-            next_url=indeks_url(next_day) if next_day <= timezone.localdate() else None,
+            next_url=indeks_url(next_day) if next_day <= site_today(self.request.site) else None,
             **kwargs,
         )
 
@@ -315,9 +328,14 @@ def indeks_url(day):
     return public_url("articles:indeks_day", f"{day:%Y}", f"{day:%m}", f"{day:%d}")
 
 
-def check_indeks_day(day):
-    """`day` if the Indeks has it: not in the future, not before the first day."""
-    if day > timezone.localdate():
+def site_today(site):
+    return timezone.localdate(timezone=site.zone)
+
+
+def check_indeks_day(day, site):
+    """`day` if the Indeks has it: not in the future (on the site's clock), not before
+    the first day."""
+    if day > site_today(site):
         raise Http404("Tanggal ini belum tiba.")
     if day < FIRST_INDEKS_DAY:
         raise Http404("Indeks tidak mencakup tanggal ini.")
@@ -357,6 +375,7 @@ class SearchView(StoryListView):
 
 def server_error(request):
     """The 500 page, rendered without the database: it may be why we are here."""
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URLS": site_urls()}
+    site = getattr(request, "site", None)
+    context = {"SITE_NAME": site.name if site else settings.NEWSROOM_NAME, "SITE_URLS": site_urls()}
     html = loader.get_template("500.html").render(context)
     return HttpResponseServerError(html)

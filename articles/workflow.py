@@ -7,6 +7,11 @@ commands and the tests all come through `perform()`, so they behave the same.
     Draf ──submit──▶ Menunggu tinjauan ──publish/schedule──▶ Terbit (or Terjadwal)
       ▲                     │                                     │
       └──request_changes────┘                          unpublish ─▶ Ditarik
+
+Every rule holds per site: a user acts only on stories of the sites they work on
+(`articles.network`). A story runs on other sites through placements, each with
+its own time: `place()` puts it on a site (or reschedules it there), and
+`withdraw_placement()` takes it off one site, leaving the others.
 """
 
 from dataclasses import dataclass
@@ -15,8 +20,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import placements
 from .caching import purge_when_public
-from .models import Article, StateChange
+from .models import Article, Placement, StateChange
+from .network import may_work_on
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -29,6 +36,11 @@ class Action(models.TextChoices):
     PUBLISH = "publish", _("Terbitkan sekarang")
     SCHEDULE = "schedule", _("Jadwalkan")
     UNPUBLISH = "unpublish", _("Tarik dari situs")
+
+
+class PlacementAction(models.TextChoices):
+    PLACE = "place", _("Tayangkan di situs lain")
+    WITHDRAW = "withdraw_placement", _("Tarik dari satu situs")
 
 
 @dataclass(frozen=True)
@@ -77,14 +89,24 @@ def is_own_draft(user, article):
 
 
 def can_edit(user, article):
-    """Editors edit any story; reporters only their own drafts."""
+    """Editors edit any story of their sites; reporters only their own drafts."""
+    if not may_work_on(user, article.site_id):
+        return False
     if user.has_perm(EDIT_ANY_PERMISSION):
         return True
     return user.has_perm("articles.change_article") and is_own_draft(user, article)
 
 
+def site_refusal(user, site_id):
+    if not may_work_on(user, site_id):
+        return _("Anda bukan redaksi situs berita ini.")
+    return None
+
+
 def refusal(user, article, action):
     """Why `user` may not do `action` to `article` in its present state, or None."""
+    if reason := site_refusal(user, article.site_id):
+        return reason
     rule = RULES[action]
     if article.status not in rule.from_statuses:
         return _("Tindakan '%(action)s' tidak bisa dilakukan pada berita berstatus %(status)s.") % {
@@ -148,6 +170,9 @@ def perform(article, action, *, user, note="", publish_at=None):
         if locked.status == Status.PUBLISHED and not went_live_before:
             locked.first_published_at = locked.published_at
         locked.save(update_fields=["status", "published_at", "first_published_at", "updated_at"])
+        placements.sync_origin(locked)
+        if action == Action.UNPUBLISH:
+            placements.withdraw_elsewhere(locked, now=now)
         StateChange.objects.create(
             article=locked,
             actor=user,
@@ -158,5 +183,93 @@ def perform(article, action, *, user, note="", publish_at=None):
             publish_at=locked.published_at if locked.status == Status.PUBLISHED else None,
             note=note.strip(),
         )
-        purge_when_public(was_live, locked.is_published)
+        purge_when_public(locked, was_live, locked.is_published)
+    return locked
+
+
+def placement_refusal(user, article, site):
+    """Why `user` may not place `article` on `site` (or change or withdraw it there)."""
+    if reason := site_refusal(user, article.site_id) or site_refusal(user, site.pk):
+        return reason
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return _("Anda tidak berwenang menayangkan berita di situs lain.")
+    if site.pk == article.site_id:
+        return _("Ini situs asal berita; jadwal di sini diatur lewat penerbitan berita.")
+    return None
+
+
+def place(article, site, *, user, section=None, publish_at=None, headline="", note=""):
+    """Run `article` on `site` from `publish_at` (now when None), in `section` of that
+    site and optionally under its own headline; again on a placement that exists
+    (rescheduled, moved, or back after a withdrawal). Returns the placement."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        reason = placement_refusal(user, locked, site)
+        if (
+            reason is None
+            and section is not None
+            and not site.sections.filter(pk=section.pk).exists()
+        ):
+            reason = _("Kanal %(section)s tidak ada di %(site)s.") % {
+                "section": section,
+                "site": site,
+            }
+        if reason is None and locked.status in (Status.UNPUBLISHED,):
+            reason = _("Berita ini sudah ditarik di situs asalnya.")
+        if reason:
+            raise TransitionRefused(reason)
+        publish_at = max(publish_at or now, locked.published_at or now)
+        placement, _created = Placement.objects.update_or_create(
+            article=locked,
+            site=site,
+            defaults={
+                "section": section,
+                "published_at": publish_at,
+                "headline": headline.strip(),
+                "withdrawn_at": None,
+            },
+        )
+        StateChange.objects.create(
+            article=locked,
+            actor=user,
+            at=now,
+            action=PlacementAction.PLACE,
+            from_status=locked.status,
+            to_status=locked.status,
+            publish_at=publish_at,
+            site=site,
+            note=note.strip(),
+        )
+        purge_when_public(locked, True, site_ids={site.pk})
+    return placement
+
+
+def withdraw_placement(placement, *, user, note=""):
+    """Take a story off one site of the network; it stays on the others."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Placement.objects.select_for_update()
+            .select_related("article", "site")
+            .get(pk=placement.pk)
+        )
+        reason = placement_refusal(user, locked.article, locked.site)
+        if reason is None and locked.withdrawn_at is not None:
+            reason = _("Berita ini sudah ditarik dari %(site)s.") % {"site": locked.site}
+        if reason:
+            raise TransitionRefused(reason)
+        locked.withdrawn_at = now
+        locked.save(update_fields=["withdrawn_at"])
+        StateChange.objects.create(
+            article=locked.article,
+            actor=user,
+            at=now,
+            action=PlacementAction.WITHDRAW,
+            from_status=locked.article.status,
+            to_status=locked.article.status,
+            site=locked.site,
+            note=note.strip(),
+        )
+        purge_when_public(locked.article, True, site_ids={locked.site_id})
     return locked

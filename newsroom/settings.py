@@ -29,11 +29,19 @@ else:
             "or set DEBUG=1 for local development."
         ) from missing
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# ".localhost" is localhost and every name under it (zonapriangan.localhost: the demo network).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 ADMIN_URL = env("ADMIN_URL", default="admin/")
+# The network's default site, made by migration 0010 (and again whenever it is missing):
+# more sites are added in the admin (Situs). Hosts that name no site get a 404.
 SITE_NAME = env("SITE_NAME", default="Zona Priangan")
+SITE_DOMAIN = env("SITE_DOMAIN", default="localhost")
+SITE_DATELINE = env("SITE_DATELINE", default="ZONA PRIANGAN")
+SITE_ALIASES = env.list("SITE_ALIASES", default=["127.0.0.1", "[::1]"])
+# The desk's name in the admin header, for the whole network.
+NEWSROOM_NAME = env("NEWSROOM_NAME", default="Redaksi Zona Priangan")
 TERKINI_COUNT = env.int("TERKINI_COUNT", default=10)
 TERPOPULER_COUNT = env.int("TERPOPULER_COUNT", default=5)
 POPULAR_WINDOW_DAYS = env.int("POPULAR_WINDOW_DAYS", default=7)
@@ -65,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.caching.PublicPageCacheMiddleware",
+    "articles.network.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

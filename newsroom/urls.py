@@ -5,8 +5,8 @@ from django.urls import include, path
 
 from . import health
 
-admin.site.site_header = f"Redaksi {settings.SITE_NAME}"
-admin.site.site_title = f"Redaksi {settings.SITE_NAME}"
+admin.site.site_header = settings.NEWSROOM_NAME
+admin.site.site_title = settings.NEWSROOM_NAME
 admin.site.index_title = "Meja redaksi"
 
 handler500 = "articles.views.server_error"

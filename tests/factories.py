@@ -4,13 +4,36 @@ import itertools
 from datetime import timedelta
 from io import BytesIO
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Editor, Photo, RelatedLink, Section, Source
+from articles import placements
+from articles.models import (
+    Article,
+    Editor,
+    Photo,
+    Placement,
+    RelatedLink,
+    Section,
+    Site,
+    Source,
+)
 
 _numbers = itertools.count(1)
+
+
+def make_staff(role, username=None, *, sites=None, password="rahasia-panjang-2026"):
+    """An admin account in `role` (Penulis, Editor, Admin) on `sites` (default: the
+    default site)."""
+    user = get_user_model().objects.create_user(
+        username or role.lower(), password=password, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    user.newsroom_sites.set(sites if sites is not None else [Site.objects.default()])
+    return user
 
 
 def make_editor(**fields):
@@ -23,11 +46,27 @@ def make_source(**fields):
     return Source.objects.create(**fields)
 
 
-def make_section(**fields):
+def make_site(*, sections=(), aliases=(), **fields):
+    """A site of the network, answering on `<name>.test` unless told otherwise."""
+    number = next(_numbers)
+    fields.setdefault("name", f"Zona Uji {number}")
+    fields.setdefault("domain", f"zona-uji-{number}.test")
+    fields.setdefault("dateline", f"ZONA UJI {number}")
+    site = Site.objects.create(**fields)
+    site.sections.set(sections)
+    for alias in aliases:
+        site.aliases.create(domain=alias)
+    return site
+
+
+def make_section(*, sites=None, **fields):
+    """A kanal, listed on `sites` (by default on the default site)."""
     number = next(_numbers)
     fields.setdefault("name", f"Kanal {number}")
     fields.setdefault("slug", f"kanal-{number}")
-    return Section.objects.create(**fields)
+    section = Section.objects.create(**fields)
+    section.sites.set(sites if sites is not None else [Site.objects.default()])
+    return section
 
 
 def make_photo(*, width=1600, height=1000, orientation=None, image_format="JPEG", **fields):
@@ -48,7 +87,7 @@ def make_photo(*, width=1600, height=1000, orientation=None, image_format="JPEG"
 
 
 def make_article(*, tags=(), sources=(), **fields):
-    """A published story from an hour ago unless told otherwise."""
+    """A published story of the default site from an hour ago unless told otherwise."""
     number = next(_numbers)
     fields.setdefault("headline", f"Berita nomor {number} tentang Priangan")
     fields.setdefault("dateline", "ZONA PRIANGAN")
@@ -59,12 +98,33 @@ def make_article(*, tags=(), sources=(), **fields):
         fields["editor"] = make_editor()
     if "photo" not in fields:
         fields["photo"] = Photo.objects.create(caption=f"Foto {number}", credit="Dok. Redaksi")
+    fields.setdefault("site", Site.objects.default())
     article = Article.objects.create(**fields)
+    placements.sync_origin(article)
     if tags:
         article.tags.set(list(tags))
     if sources:
         article.set_sources(sources)
     return article
+
+
+def bulk_create_articles(articles):
+    """`Article.objects.bulk_create`, each story on the default site unless it has one,
+    with its origin placement (what `placements.sync_origin` makes one at a time)."""
+    site, articles = Site.objects.default(), list(articles)
+    for article in articles:
+        article.site = article.site or site
+    created = Article.objects.bulk_create(articles)
+    Placement.objects.bulk_create(
+        Placement(
+            article=article,
+            site=article.site,
+            section=article.section,
+            published_at=article.published_at,
+        )
+        for article in created
+    )
+    return created
 
 
 def make_related_link(article, **fields):

@@ -8,6 +8,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # Browser tests talk plain HTTP to the live server; production's HTTPS settings are
 # checked in tests/test_security.py by loading the real settings.
 os.environ.setdefault("HTTPS", "0")
+# The default site answers on the test client's host and on the live server's.
+os.environ.setdefault("SITE_DOMAIN", "testserver")
+os.environ.setdefault("SITE_ALIASES", "localhost,127.0.0.1")
 
 from newsroom.settings import *  # noqa: E402,F403
 

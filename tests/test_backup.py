@@ -27,7 +27,7 @@ from articles.models import (
     Source,
     StateChange,
 )
-from tests.factories import image_bytes, make_article, make_related_link, make_source
+from tests.factories import image_bytes, make_article, make_related_link, make_section, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def populated_site(django_user_model):
     editor_account.user_permissions.add(
         *ContentType.objects.get_for_model(Article).permission_set.all()
     )
-    section = Section.objects.create(name="Jabar", slug="jabar", description="Berita Jawa Barat")
+    section = make_section(name="Jabar", slug="jabar", description="Berita Jawa Barat")
     reuters = make_source(name="Reuters", url="https://www.reuters.com/")
     photo = Photo.objects.create(
         caption="Pasar Baru",

@@ -6,13 +6,12 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
 from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
-from tests.factories import make_article
+from tests.factories import make_article, make_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,9 +24,7 @@ SCHEDULE_AHEAD = timedelta(seconds=15)
 
 
 def staff(username, role):
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return make_staff(role, username, password=PASSWORD)
 
 
 def log_in(browser, live_server, username):

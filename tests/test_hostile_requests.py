@@ -12,8 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Section
-from tests.factories import make_article, make_source
+from tests.factories import make_article, make_section, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ header_value = st.one_of(
 @pytest.fixture
 def site(db):
     """A published story with a tag and an editor, and enough stories for two list pages."""
-    section = Section.objects.create(name="Jabar", slug="jabar")
+    section = make_section(name="Jabar", slug="jabar")
     story = make_article(tags=["Ukraina"], section=section, sources=[make_source(name="Reuters")])
     for _ in range(21):
         make_article(tags=["Ukraina"], editor=story.editor, section=section)

@@ -9,8 +9,14 @@ from django.db import connection
 from django.utils import timezone
 
 from articles import search
-from articles.models import Article, DailyViews, Section
-from tests.factories import make_article, make_related_link, make_source
+from articles.models import Article, DailyViews
+from tests.factories import (
+    bulk_create_articles,
+    make_article,
+    make_related_link,
+    make_section,
+    make_source,
+)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -23,7 +29,7 @@ def test_no_public_page_needs_a_sequential_scan():
 
     At 100,000 stories the same command runs without --prefer-indexes (README).
     """
-    section = Section.objects.create(name="Priangan", slug="priangan")
+    section = make_section(name="Priangan", slug="priangan")
     stories = [make_article(section=section, tags=["Banjir", "Garut"]) for _ in range(3)]
     stories[-1].set_sources([make_source()])
     make_related_link(stories[-1], target=stories[0])
@@ -50,7 +56,7 @@ def test_search_walks_the_newest_stories_for_a_common_word_and_the_index_for_a_r
     those of a rare word from the GIN index over the stored vector; an exact headline
     comes through its own index: finding candidates never reads the whole table."""
     now = timezone.now()
-    Article.objects.bulk_create(
+    bulk_create_articles(
         Article(
             headline=f"Warga Garut menyambut pekan ke-{number}",
             slug=f"warga-garut-{number}",

@@ -3,7 +3,6 @@
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +10,7 @@ from PIL import Image
 
 from articles import revisions, workflow
 from articles.models import Article, Revision
-from tests.factories import make_article, make_related_link
+from tests.factories import make_article, make_related_link, make_staff
 from tests.test_workflow import change_url, story, story_form
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +20,12 @@ READER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
+    return make_staff("Editor", "editor")
 
 
 @pytest.fixture
 def second_editor(django_user_model):
-    user = django_user_model.objects.create_user("editor2", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
-    return user
+    return make_staff("Editor", "editor2")
 
 
 def logged_in(user):
@@ -89,8 +84,7 @@ def test_restore_is_post_only_and_needs_edit_rights(editor, django_user_model):
     revisions.record(article)
     url = reverse("admin:articles_article_revision_restore", args=[article.pk, 1])
     assert logged_in(editor).get(url).status_code == 405
-    reporter = django_user_model.objects.create_user("penulis", password="x", is_staff=True)
-    reporter.groups.add(Group.objects.get(name="Penulis"))
+    reporter = make_staff("Penulis", "penulis")
     assert logged_in(reporter).post(url).status_code == 403
 
 
@@ -232,8 +226,7 @@ def test_deleted_story_keeps_its_revisions_for_restore(editor):
 
 
 def test_admin_brings_a_deleted_story_back_as_a_draft_with_its_history(django_user_model):
-    admin_user = django_user_model.objects.create_user("admin", password="x", is_staff=True)
-    admin_user.groups.add(Group.objects.get(name="Admin"))
+    admin_user = make_staff("Admin", "admin")
     article = make_article(headline="Berita yang Terhapus", tags=["Banjir"])
     revisions.record(article)
     article.version = 2
@@ -281,8 +274,7 @@ def test_textarea_line_endings_do_not_show_as_changes(editor):
 def test_deleted_stories_list_the_latest_revision_each_in_fixed_queries(
     django_user_model, editor, deleted, django_assert_num_queries
 ):
-    admin_user = django_user_model.objects.create_user("admin", password="x", is_staff=True)
-    admin_user.groups.add(Group.objects.get(name="Admin"))
+    admin_user = make_staff("Admin", "admin")
     for number in range(deleted):
         article = make_article(headline=f"Terhapus {number} lama")
         revisions.record(article, user=editor)

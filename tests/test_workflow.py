@@ -4,29 +4,21 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, Section, Source, StateChange
-from tests.factories import make_article, make_editor
+from articles.models import Article, Section, Site, Source, StateChange
+from tests.factories import make_article, make_editor, make_staff
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
 
 
 @pytest.fixture
-def make_user(django_user_model):
-    def make(role, username=None):
-        user = django_user_model.objects.create_user(
-            username or role.lower(), password="rahasia-panjang-2026", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+def make_user(db):
+    return make_staff
 
 
 @pytest.fixture
@@ -66,6 +58,7 @@ def story_form(article=None, **overrides):
         "body": article.body if article else "Paragraf satu.\n\nParagraf dua.",
         "end_mark": "on",
         "correction": "",
+        "site": article.site_id if article else Site.objects.default().pk,
         "section": "",
         "editor": article.editor_id or "" if article else "",
         "tags": "",

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import revisions
-from articles.models import Article, Photo, RelatedLink, Section, Source, StateChange
+from articles.models import Article, Photo, RelatedLink, Section, Site, Source, StateChange
 from tests.factories import image_bytes, make_article, make_editor, make_related_link, make_source
 from tests.xss import ONLY_DANGEROUS_ELSEWHERE, PAYLOADS, as_web_url, scan, scan_feed, scan_xml
 
@@ -166,6 +166,7 @@ def type_everywhere(payload):
         typed[marker] = as_web_url(typed[marker])
     editor = make_editor(name=typed["ed"], bio=typed["bi"])
     section = Section.objects.create(name=typed["sc"], slug="kanal-uji", description=typed["sd"])
+    section.sites.add(Site.objects.default())
     photo = Photo.objects.create(
         caption=typed["cp"],
         credit=typed["cr"],

@@ -44,9 +44,9 @@ def story_time(story, css_class="story-time"):
     return format_html(
         '<time class="{}" datetime="{}" title="{}">{}</time>',
         css_class,
-        machine_time(story.published_at),
+        machine_time(story.published_at_here),
         story.date_line,
-        relative_time(story.published_at) or story.date_line,
+        relative_time(story.published_at_here) or story.date_line,
     )
 
 
@@ -63,7 +63,7 @@ def story_card(context, story):
     """
     url = story.get_absolute_url()
     image = picture(story.photo, "small", CARD_PHOTO_SIZES, decorative=True)
-    section = story.section
+    section = story.section_here
     show_section = section is not None and section.slug != context.get("current_section_slug")
     return format_html(
         '<li class="story-card">\n  {}<div class="story-card__body">\n    {}'
@@ -79,7 +79,7 @@ def story_card(context, story):
         if show_section
         else "",
         url,
-        search.highlight(story.headline_marked) if story.headline_marked else story.headline,
+        search.highlight(story.headline_marked) if story.headline_marked else story.headline_here,
         format_html(
             '<p class="story-card__excerpt">{}</p>\n    ',
             search.highlight(story.excerpt_marked),
@@ -88,6 +88,13 @@ def story_card(context, story):
         else "",
         story_time(story, "story-card__time"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def related_href(context, link):
+    """Where a Baca Juga link goes from the page's site (`RelatedLink.href_from`)."""
+    request = context["request"]
+    return link.href_from(getattr(request, "site", None), request)
 
 
 @register.simple_tag

@@ -3,6 +3,10 @@
 Everything is written with bulk inserts in batches of `--batch` stories, each batch
 in one transaction, so 100,000 stories take minutes on SQLite and PostgreSQL.
 Stories are added to what is there: run `flush` first for a clean database.
+
+Every site of the network gets its share of stories (`--sites N` first adds demo
+sites until there are N), and about one story in ten is also placed on another
+site, a little later and in a kanal of its own there.
 """
 
 import time
@@ -25,8 +29,10 @@ from articles.models import (
     DailyViews,
     Editor,
     Photo,
+    Placement,
     RelatedLink,
     Section,
+    Site,
     Source,
     base_slug,
 )  # fmt: skip
@@ -36,6 +42,7 @@ PHOTO_POOL = 12
 VIEW_DAYS = 28
 # A regional portal's output; a day then looks alike at 1,000 and at 100,000 stories.
 STORIES_PER_DAY = 120
+PLACED_ELSEWHERE = 0.1  # share of stories also run on a second site
 
 
 class Command(BaseCommand):
@@ -51,15 +58,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", type=int, default=1000, help="berita per transaksi")
         parser.add_argument("--seed", type=int, default=1, help="benih acak (hasil sama tiap kali)")
+        parser.add_argument(
+            "--sites",
+            type=int,
+            default=0,
+            help="tambah situs demo hingga jaringan punya sebanyak ini (bawaan: situs yang ada)",
+        )
 
-    def handle(self, *args, stories, per_day, batch, seed, **options):
-        if stories < 1 or per_day < 1 or batch < 1:
+    def handle(self, *args, stories, per_day, batch, seed, sites, **options):
+        if stories < 1 or per_day < 1 or batch < 1 or sites < 0:
             raise CommandError("--stories, --per-day dan --batch harus lebih dari 0.")
         days = -(-stories // per_day)
         started = time.monotonic()
         rng = demodata.new_rng(seed)
         writer = demodata.StoryWriter(rng)
-        self.pool = self._pools(rng)
+        self.pool = self._pools(rng, sites)
         self.run = get_random_string(6, "abcdefghijklmnopqrstuvwxyz0123456789")
         self.now = timezone.now()
         self.targets = list(
@@ -82,14 +95,27 @@ class Command(BaseCommand):
             )
         )
 
-    def _pools(self, rng):
-        """Sections, editors, sources, tags and a few photo files, made once and reused."""
+    def _pools(self, rng, site_count):
+        """Sites, sections, editors, sources, tags and a few photo files, made once."""
         sections = [
             Section.objects.get_or_create(
                 slug=slugify(name), defaults={"name": name, "position": position}
             )[0]
             for position, name in enumerate(demodata.SECTIONS)
         ]
+        network = [Site.objects.default(), *Site.objects.filter(is_default=False).order_by("pk")]
+        for number in range(len(network) + 1, site_count + 1):
+            network.append(
+                Site.objects.get_or_create(
+                    domain=f"demo-{number}.localhost",
+                    defaults={"name": f"Zona Demo {number}", "dateline": f"ZONA DEMO {number}"},
+                )[0]
+            )
+        sites = [(site, list(site.sections.all())) for site in network]
+        for index, (site, listed) in enumerate(sites):
+            if not listed:  # a site without kanal gets the demo's
+                site.sections.set(sections)
+                sites[index] = (site, sections)
         editors = [find_or_create_named(Editor, name) for name in demodata.EDITORS]
         sources = [find_or_create_named(Source, name) for name in demodata.SOURCES]
         Tag.objects.bulk_create(
@@ -103,7 +129,7 @@ class Command(BaseCommand):
                 name = default_storage.save(name, ContentFile(demodata.demo_photo(rng)))
             images.append(name)
         return {
-            "sections": sections, "editors": editors, "sources": sources, "tags": tags,
+            "sites": sites, "editors": editors, "sources": sources, "tags": tags,
             "images": images, "content_type": ContentType.objects.get_for_model(Article),
         }  # fmt: skip
 
@@ -132,21 +158,25 @@ class Command(BaseCommand):
             elif roll < 0.025:
                 published_at = self.now + timedelta(hours=rng.randint(1, 72))
             headline = writer.headline()
+            site, sections = pool["sites"][number % len(pool["sites"])]
             articles.append(
                 Article(
                     headline=headline,
                     slug=f"{base_slug(headline, 180)}-{self.run}{number}",
-                    dateline=f"{rng.choice(demodata.PLACES).upper()}, ZONA PRIANGAN",
+                    dateline=f"{rng.choice(demodata.PLACES).upper()}, {site.dateline}",
                     body="\n\n".join(writer.paragraphs()),
                     photo=photo,
                     editor=rng.choice(pool["editors"]),
-                    section=rng.choice(pool["sections"]),
+                    site=site,
+                    time_zone=site.time_zone,
+                    section=rng.choice(sections),
                     status=status,
                     published_at=published_at,
                     first_published_at=published_at if status == Article.Status.PUBLISHED else None,
                 )
             )
         articles = Article.objects.bulk_create(articles)
+        self._placements(rng, articles)
         self._relations(rng, articles)
         self.targets.extend(
             (article.pk, article.headline)
@@ -154,6 +184,31 @@ class Command(BaseCommand):
             if article.status == Article.Status.PUBLISHED and article.published_at <= self.now
         )
         self.targets = self.targets[-1000:]
+
+    def _placements(self, rng, articles):
+        """Each story on its origin site; some on a second site too, up to 2 hours later."""
+        placements = []
+        others = self.pool["sites"]
+        for article in articles:
+            placements.append(
+                Placement(
+                    article=article,
+                    site=article.site,
+                    section=article.section,
+                    published_at=article.published_at,
+                )
+            )
+            if len(others) > 1 and rng.random() < PLACED_ELSEWHERE:
+                site, sections = rng.choice([pair for pair in others if pair[0] != article.site])
+                placements.append(
+                    Placement(
+                        article=article,
+                        site=site,
+                        section=rng.choice(sections),
+                        published_at=article.published_at + timedelta(seconds=rng.randint(0, 7200)),
+                    )
+                )
+        Placement.objects.bulk_create(placements)
 
     def _relations(self, rng, articles):
         pool = self.pool

@@ -3,6 +3,9 @@
 Each file loads in its own transaction: a malformed file is reported with its
 line and changes nothing, and the other files still load. Loading the same files
 again changes nothing. The exit status is non-zero when any file failed.
+
+New stories go to the site `--site DOMAIN` names; without it, to the site whose
+dateline the story opens with ("ZONA PRIANGAN -"), else to the default site.
 """
 
 from pathlib import Path
@@ -12,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import seedformat
+from articles.models import Site
 from articles.seeds import Outcome, import_story, link_related_titles
 
 
@@ -25,14 +29,20 @@ class Command(BaseCommand):
             action="store_true",
             help="timpa berita yang sudah ada bila isinya berbeda dengan berkas",
         )
+        parser.add_argument(
+            "--site",
+            metavar="DOMAIN",
+            help="muat berita baru ke situs ini (bawaan: menurut dateline berita)",
+        )
 
     def handle(self, *paths, **options):
+        site = self._site(options["site"]) if options["site"] else None
         files = self._seed_files(options["paths"] or [Path(settings.BASE_DIR) / "seeds"])
         failures = 0
         for path in files:
             try:
                 story = seedformat.parse(seedformat.decode(path.read_bytes()))
-                result = import_story(story, update=options["update"])
+                result = import_story(story, update=options["update"], site=site)
             except seedformat.SeedFormatError as error:
                 failures += 1
                 self.stderr.write(self.style.ERROR(f"{path}:{error.line}: {error.message}"))
@@ -49,6 +59,15 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{failures} dari {len(files)} berkas gagal dimuat.")
         self.stdout.write(self.style.SUCCESS(f"{len(files)} berkas dimuat."))
+
+    def _site(self, domain):
+        site = Site.objects.for_host(domain)
+        if site is None:
+            known = ", ".join(Site.objects.values_list("domain", flat=True)) or "-"
+            raise CommandError(
+                f"--site {domain}: tidak ada situs dengan domain ini (ada: {known})."
+            )
+        return site
 
     def _seed_files(self, paths):
         files = []
