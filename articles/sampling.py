@@ -1,6 +1,7 @@
 """One URL of each public page type, and the SQL each runs: for the benchmark and plan checks."""
 
 import time
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection
@@ -8,25 +9,31 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from .models import Article
+from .models import Article, Site
 
 READER_AGENT = "Mozilla/5.0 (Linux; Android 14) Chrome/130 Mobile Safari/537.36"
 SEARCH_WORD = "banjir"
 
 
-def public_pages():
-    """`{page type: URL}` for the newest story and what it belongs to; None where no route exists.
+def public_pages(site=None):
+    """`{page type: URL}` for the newest story of `site` (the default site) and what it
+    belongs to; None where no route exists.
 
     Page types whose routes are not (yet) in the project map to None.
     """
-    story = Article.objects.latest_published().select_related("section", "editor").first()
+    site = site or Site.objects.default()
+    story = Article.objects.latest_published(site).select_related("section", "editor").first()
     if story is None:
         raise LookupError("No published story: run generate_demo first.")
     tag = story.tags.order_by("pk").first()
     routes = {
         "home": ("articles:home", [], ""),
         "article": ("articles:detail", [story.slug], ""),
-        "section": ("articles:section", [story.section.slug] if story.section else None, ""),
+        "section": (
+            "articles:section",
+            [story.section_here.slug] if story.section_here else None,
+            "",
+        ),
         "tag": ("articles:tag", [tag.slug] if tag else None, ""),
         "editor": ("articles:editor", [story.editor.slug] if story.editor else None, ""),
         "indeks": ("articles:indeks", [], ""),
@@ -42,10 +49,10 @@ def public_pages():
     return pages
 
 
-def reader_client():
-    """A test client that looks like a reader's browser on a host this site answers to."""
-    hosts = [host for host in settings.ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
-    return Client(HTTP_HOST=hosts[0] if hosts else "localhost", HTTP_USER_AGENT=READER_AGENT)
+def reader_client(site=None):
+    """A test client that looks like a reader's browser on `site`'s host (the default site)."""
+    site = site or Site.objects.default()
+    return Client(HTTP_HOST=site.domain, HTTP_USER_AGENT=READER_AGENT)
 
 
 def page_queries(url, *, client=None, cold=False):
@@ -79,7 +86,7 @@ def rendered_request(url, *, client=None, cold=False):
     return [query["sql"] for query in captured.captured_queries], elapsed
 
 
-def periodic_queries():
+def periodic_queries(site=None):
     """The SQL of what pages share through the cache and make again after a purge or once
     per period: the sidebar's Terkini and Terpopuler (with its ranking), the home page's
     kanal blocks, the newest story's markup (its sources, tags and Baca Juga), the
@@ -92,12 +99,14 @@ def periodic_queries():
     from .sections import navigation_sections, section_blocks
     from .views import StoryListView
 
-    story = Article.objects.latest_published().first()
+    site = site or Site.objects.default()
+    story = Article.objects.latest_published(site).first()
     tag = story.tags.order_by("pk").first()
-    stories = Article.objects.latest_published().for_lists()
+    stories = Article.objects.latest_published(site).for_lists()
+    request = SimpleNamespace(site=site)
     with override_settings(PAGE_CACHE_SECONDS=0, POPULAR_REFRESH_SECONDS=0):
         with CaptureQueriesContext(connection) as captured:
-            terkini(), terpopuler(), section_blocks(navigation_sections())
+            terkini(site), terpopuler(site), section_blocks(site, navigation_sections(request))
             prefetch_related_objects([story], *page_relations())
             list(search.ranking(stories, SEARCH_WORD))
             if tag:

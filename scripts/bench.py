@@ -22,6 +22,12 @@ afresh (what the first reader after a publish waits for). `--profile PAGE` print
 a pyinstrument profile instead. Only loopback is used; every wrk run is bounded
 by --duration.
 
+With `--sites N` the stories are spread over a network of N sites (`generate_demo
+--sites`; one in ten also placed on a second site), and the pages measured are the
+default site's, as its readers reach it: 20 sites x 5,000 stories is
+`--stories 100000 --sites 20`; with `--baseline-stories 100000` (one site by default,
+`--baseline-sites`) each page is loaded side by side on one site of 100,000 stories.
+
 With `--baseline-stories N --baseline-database-url URL`, a second server runs over
 N stories (its own database and Redis database) beside the first, and each page's
 rendered requests are loaded on one right after the other: the p50 ratio of the two
@@ -69,6 +75,7 @@ end
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument("--sites", type=int, default=1, help="spread the stories over N sites")
     parser.add_argument(
         "--database-url", default=f"sqlite:///{BASE_DIR / 'bench.sqlite3'}", help="default: SQLite"
     )
@@ -81,6 +88,7 @@ def parse_args():
     parser.add_argument("--profile", metavar="PAGE", help="profile one page type in-process")
     parser.add_argument("--baseline-stories", type=int, help="compare p50 with this many stories")
     parser.add_argument("--baseline-database-url", help="the baseline's database (required)")
+    parser.add_argument("--baseline-sites", type=int, default=1, help="the baseline's sites")
     parser.add_argument("--baseline-cache-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -110,14 +118,15 @@ def manage(env, *command):
 
 
 def prepare_data(args, env):
-    from articles.models import Article
+    from articles.models import Article, Site
 
     manage(env, "migrate", "--noinput", "-v0")
-    if Article.objects.count() != args.stories:
+    if Article.objects.count() != args.stories or Site.objects.count() != args.sites:
         manage(env, "flush", "--noinput")
         started = time.monotonic()
-        manage(env, "generate_demo", "--stories", str(args.stories))
-        print(f"generate_demo --stories {args.stories}: {time.monotonic() - started:.1f} s")
+        command = ["generate_demo", "--stories", str(args.stories), "--sites", str(args.sites)]
+        manage(env, *command)
+        print(f"{' '.join(command)}: {time.monotonic() - started:.1f} s")
 
 
 def start_gunicorn(args, env, port):
@@ -171,6 +180,8 @@ def start_baseline(args, workdir):
             "--prepare-only",
             "--stories",
             str(args.baseline_stories),
+            "--sites",
+            str(args.baseline_sites),
             "--database-url",
             args.baseline_database_url,
             "--cache-url",
@@ -311,7 +322,7 @@ def main():
         ("ceiling, last", "-", last_ceiling, "0", "", None),
     ]
 
-    print(f"\n{args.stories} stories, {connection.vendor}, cache {args.cache_url}, "
+    print(f"\n{args.stories} stories on {args.sites} site(s), {connection.vendor}, cache {args.cache_url}, "
           f"{args.workers} gunicorn workers, wrk -t{args.threads} -c{args.connections} "
           f"-d{args.duration}s")  # fmt: skip
     compared = f"p50 at {args.baseline_stories}" if baseline else ""

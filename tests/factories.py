@@ -47,10 +47,10 @@ def make_source(**fields):
 
 
 def make_site(*, sections=(), aliases=(), **fields):
-    """A site of the network, answering on `<name>.test` unless told otherwise."""
+    """A site of the network, on a host under .localhost (allowed) unless told otherwise."""
     number = next(_numbers)
     fields.setdefault("name", f"Zona Uji {number}")
-    fields.setdefault("domain", f"zona-uji-{number}.test")
+    fields.setdefault("domain", f"zona-uji-{number}.localhost")
     fields.setdefault("dateline", f"ZONA UJI {number}")
     site = Site.objects.create(**fields)
     site.sections.set(sections)

@@ -1,0 +1,449 @@
+"""One install, many sites: host routing, placements, per-site permissions and purges."""
+
+from datetime import timedelta
+from unittest import mock
+from xml.etree import ElementTree
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import placements, workflow
+from articles.caching import host_generation
+from articles.models import Article, DailyViews, Placement, Site, StateChange
+from articles.seeds import export_article
+from tests.factories import (
+    make_article,
+    make_related_link,
+    make_section,
+    make_site,
+    make_staff,
+)
+from tests.test_workflow import story_form
+
+pytestmark = pytest.mark.django_db
+Status = Article.Status
+READER = {"HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14) Chrome/130 Mobile Safari/537.36"}
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def reader(site):
+    return Client(HTTP_HOST=site.domain, **READER)
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def network():
+    """Zona Priangan (the default site, WIB), and two more sites with kanal of their own."""
+    priangan = Site.objects.default()
+    sulawesi = make_site(name="Zona Sulawesi", domain="zonasulawesi.localhost",
+                         dateline="ZONA SULAWESI", time_zone="WITA")  # fmt: skip
+    papua = make_site(name="Zona Papua", domain="zonapapua.localhost",
+                      dateline="ZONA PAPUA", time_zone="WIT")  # fmt: skip
+    return {
+        "a": priangan,
+        "b": sulawesi,
+        "c": papua,
+        "kanal_a": make_section(name="Jabar", slug="jabar", sites=[priangan]),
+        "kanal_b": make_section(name="Makassar", slug="makassar", sites=[sulawesi]),
+        "kanal_c": make_section(name="Jayapura", slug="jayapura", sites=[papua]),
+    }
+
+
+def story_on(site, section, **fields):
+    fields.setdefault("dateline", f"GARUT, {site.dateline}")
+    return make_article(site=site, section=section, tags=["Banjir"], **fields)
+
+
+def place(article, site, *, section=None, at=None, headline=""):
+    return workflow.place(
+        article, site, user=make_staff("Admin", f"admin-{site.pk}-{article.pk}"),
+        section=section, publish_at=at, headline=headline,
+    )  # fmt: skip
+
+
+# Host routing ---------------------------------------------------------------------
+
+
+def test_each_sites_pages_show_its_own_stories_only(network):
+    a, b = network["a"], network["b"]
+    story_a = story_on(a, network["kanal_a"], headline="Banjir di Garut")
+    story_b = story_on(b, network["kanal_b"], headline="Banjir di Makassar")
+    pages = ["/", "/kanal/{kanal}/", "/tag/banjir/", "/rss/", "/sitemap-berita.xml",
+             "/sitemap-news.xml", "/indeks/", "/cari/?q=banjir"]  # fmt: skip
+    for site, own, other, kanal in [
+        (a, story_a, story_b, "jabar"),
+        (b, story_b, story_a, "makassar"),
+    ]:
+        for page in pages:
+            html = text(reader(site).get(page.format(kanal=kanal)))
+            assert own.headline in html or own.slug in html, (site, page)
+            assert other.headline not in html and other.slug not in html, (site, page)
+        assert reader(site).get(own.get_absolute_url()).status_code == 200
+        assert reader(site).get(other.get_absolute_url()).status_code == 404
+
+
+def test_a_site_names_itself_in_titles_feeds_and_structured_data(network):
+    b = network["b"]
+    story = story_on(b, network["kanal_b"], headline="Pelabuhan Makassar Dibuka")
+    home = text(reader(b).get("/"))
+    assert "<title>Zona Sulawesi</title>" in home and "Zona Priangan" not in home
+    page = text(reader(b).get(story.get_absolute_url()))
+    assert '"publisher": {"@type": "NewsMediaOrganization", "name": "Zona Sulawesi"' in page
+    assert '<meta property="og:site_name" content="Zona Sulawesi">' in page
+    assert "<title>Zona Sulawesi</title>" in text(reader(b).get("/rss/"))
+    robots = text(reader(b).get("/robots.txt"))
+    assert "Sitemap: http://zonasulawesi.localhost/sitemap.xml" in robots
+
+
+def test_a_kanal_another_site_lists_is_a_404_here(network):
+    assert reader(network["a"]).get("/kanal/makassar/").status_code == 404
+    assert reader(network["a"]).get("/kanal/makassar/rss/").status_code == 404
+    assert reader(network["b"]).get("/kanal/makassar/").status_code == 200
+
+
+def test_an_unknown_host_gets_the_404_page_and_no_sites_content(network):
+    story_on(network["a"], network["kanal_a"], headline="Berita Priangan")
+    for path in ["/", "/rss/", "/sitemap.xml", "/robots.txt"]:
+        response = Client(HTTP_HOST="tidak-dikenal.localhost").get(path)
+        assert response.status_code == 404
+        assert "Berita Priangan" not in text(response)
+
+
+def test_an_alias_serves_its_site_and_links_stay_on_the_canonical_domain(network):
+    b = network["b"]
+    b.aliases.create(domain="www.zonasulawesi.localhost")
+    story = story_on(b, network["kanal_b"])
+    page = text(Client(HTTP_HOST="www.zonasulawesi.localhost").get(story.get_absolute_url()))
+    assert (
+        f'<link rel="canonical" href="http://zonasulawesi.localhost{story.get_absolute_url()}">'
+        in page
+    )
+
+
+# Placements -------------------------------------------------------------------------
+
+
+def test_a_placement_runs_on_its_own_time_and_kanal_with_the_origin_as_canonical(network):
+    a, b = network["a"], network["b"]
+    story = story_on(a, network["kanal_a"], headline="Jembatan Citanduy Dibuka")
+    at = timezone.now() + timedelta(hours=2)
+    place(story, b, section=network["kanal_b"], at=at, headline="Jembatan di Priangan Dibuka")
+    url = story.get_absolute_url()
+
+    with mock.patch("django.utils.timezone.now", return_value=at - timedelta(seconds=1)):
+        assert reader(b).get(url).status_code == 404
+        assert "Jembatan" not in text(reader(b).get("/"))  # not in B's Terkini
+        assert reader(a).get(url).status_code == 200  # live at its origin already
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        page = text(reader(b).get(url))
+        home = text(reader(b).get("/"))
+        kanal = text(reader(b).get("/kanal/makassar/"))
+    assert f'<link rel="canonical" href="http://testserver{url}">' in page
+    assert "Jembatan di Priangan Dibuka" in page and "Jembatan di Priangan Dibuka" in home
+    assert "Jembatan di Priangan Dibuka" in kanal
+    assert '<a href="/kanal/makassar/">Makassar</a>' in page
+    assert "GARUT, ZONA SULAWESI" in page  # the dateline as B prints it
+    assert "Jembatan Citanduy Dibuka" in text(reader(a).get(url))
+    assert "GARUT, ZONA PRIANGAN" in text(reader(a).get(url))
+
+
+def test_sitemaps_list_canonicals_only(network):
+    a, b = network["a"], network["b"]
+    story = story_on(a, network["kanal_a"])
+    place(story, b, section=network["kanal_b"])
+    assert story.get_absolute_url() in text(reader(a).get("/sitemap-berita.xml"))
+    for path in ["/sitemap-berita.xml", "/sitemap-news.xml"]:
+        root = ElementTree.fromstring(reader(b).get(path).content)
+        assert root.findall(f"{SITEMAP}url") == []
+    assert story.get_absolute_url() in text(reader(b).get("/rss/"))  # listed, not canonical
+
+
+def test_withdrawing_at_the_origin_withdraws_every_placement(network):
+    a, b, c = network["a"], network["b"], network["c"]
+    story = story_on(a, network["kanal_a"])
+    place(story, b)
+    place(story, c)
+    admin = make_staff("Admin", "admin")
+    workflow.perform(story, "unpublish", user=admin)
+    for site in (a, b, c):
+        assert reader(site).get(story.get_absolute_url()).status_code == 404
+    workflow.perform(story, "publish", user=admin)
+    assert reader(a).get(story.get_absolute_url()).status_code == 200
+    # Republished at its origin only: running elsewhere again is a new placement.
+    assert reader(b).get(story.get_absolute_url()).status_code == 404
+
+
+def test_withdrawing_one_placement_leaves_the_others(network):
+    a, b, c = network["a"], network["b"], network["c"]
+    story = story_on(a, network["kanal_a"])
+    on_b, _ = place(story, b), place(story, c)
+    workflow.withdraw_placement(on_b, user=make_staff("Admin", "admin"))
+    assert reader(b).get(story.get_absolute_url()).status_code == 404
+    assert reader(c).get(story.get_absolute_url()).status_code == 200
+    assert reader(a).get(story.get_absolute_url()).status_code == 200
+    step = StateChange.objects.get(action="withdraw_placement")
+    assert step.site == b and step.article == story
+
+
+def test_a_placement_never_goes_live_before_its_origin(network):
+    a, b = network["a"], network["b"]
+    later = timezone.now() + timedelta(hours=3)
+    story = story_on(a, network["kanal_a"], published_at=later)
+    placement = place(story, b, at=timezone.now())
+    assert placement.published_at == later
+    assert reader(b).get(story.get_absolute_url()).status_code == 404
+
+
+def test_a_placement_refuses_a_kanal_of_another_site(network):
+    story = story_on(network["a"], network["kanal_a"])
+    with pytest.raises(workflow.TransitionRefused, match="tidak ada di Zona Sulawesi"):
+        place(story, network["b"], section=network["kanal_c"])
+    assert not Placement.objects.filter(site=network["b"]).exists()
+
+
+def test_baca_juga_to_another_sites_story_is_an_absolute_url_on_its_domain(network):
+    a, b = network["a"], network["b"]
+    target = story_on(b, network["kanal_b"], headline="Banjir Rob di Makassar")
+    story = story_on(a, network["kanal_a"])
+    make_related_link(story, target=target, title="")
+    page = text(reader(a).get(story.get_absolute_url()))
+    assert f'<a href="http://zonasulawesi.localhost{target.get_absolute_url()}">' in page
+
+
+# Permissions ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def desks(network):
+    """A Penulis and an Editor of site A only, and each one's story on site B."""
+    a, b = network["a"], network["b"]
+    return {
+        "penulis": make_staff("Penulis", "penulis-a", sites=[a]),
+        "editor": make_staff("Editor", "editor-a", sites=[a]),
+        "story_b": story_on(b, network["kanal_b"], headline="Berita Sulawesi"),
+        "draft_b": story_on(b, network["kanal_b"], status=Status.DRAFT, published_at=None),
+    }
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ["penulis", "editor"])
+def test_a_desk_of_site_a_cannot_see_or_touch_site_bs_stories_by_any_request(network, desks, role):
+    client = logged_in(desks[role])
+    for story in (desks["story_b"], desks["draft_b"]):
+        change = reverse("admin:articles_article_change", args=[story.pk])
+        changelist = text(client.get(reverse("admin:articles_article_changelist")))
+        assert story.headline not in changelist
+        assert client.get(change).status_code == 302  # Django's "no such story" redirect
+        assert client.post(change, story_form(story, headline="Diubah")).status_code in (302, 403)
+        for action in workflow.Action.values:
+            client.post(reverse("admin:articles_article_workflow", args=[story.pk]),
+                        {"action": action, "note": "x"})  # fmt: skip
+        client.post(reverse("admin:articles_article_placements", args=[story.pk]),
+                    {"action": "place", "site": network["a"].pk})  # fmt: skip
+        for name in ["preview", "revisions"]:
+            url = reverse(f"admin:articles_article_{name}", args=[story.pk])
+            assert client.get(url).status_code in (403, 404)
+        story.refresh_from_db()
+        assert story.headline in ("Berita Sulawesi", desks["draft_b"].headline)
+        assert not story.state_changes.exists()
+    assert Placement.objects.filter(site=network["a"]).count() == 0
+    assert Article.objects.get(pk=desks["draft_b"].pk).status == Status.DRAFT
+    assert Article.objects.get(pk=desks["story_b"].pk).status == Status.PUBLISHED
+
+
+def test_a_new_story_cannot_be_filed_on_a_site_the_user_does_not_work_on(network, desks):
+    client = logged_in(desks["penulis"])
+    form = story_form(headline="Masuk Situs Lain", site=network["b"].pk)
+    response = client.post(reverse("admin:articles_article_add"), form)
+    assert response.status_code == 200
+    assert "site" in response.context["adminform"].form.errors
+    assert not Article.objects.filter(headline="Masuk Situs Lain").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "sites", "may_place"),
+    [
+        ("Penulis", "ab", False),  # no publishing right
+        ("Editor", "a", False),  # not on the target site
+        ("Editor", "b", False),  # not on the origin site
+        ("Editor", "ab", True),
+        ("Admin", "", True),  # network admins work on every site
+    ],
+)
+def test_who_may_place_a_story_on_another_site(network, role, sites, may_place):
+    user = make_staff(role, "orang", sites=[network[key] for key in sites])
+    story = story_on(network["a"], network["kanal_a"])
+    client = logged_in(user)
+    client.post(
+        reverse("admin:articles_article_placements", args=[story.pk]),
+        {"action": "place", "site": network["b"].pk, "section": network["kanal_b"].pk},
+    )
+    assert Placement.objects.filter(article=story, site=network["b"]).exists() == may_place
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_b", "edits_b"),
+    [("Penulis", False, False), ("Editor", False, False), ("Admin", True, True)],
+)
+def test_the_role_matrix_across_two_sites(network, role, sees_b, edits_b):
+    """Each role on site A: all of A's rights as before, none on B's stories, except a
+    network admin."""
+    user = make_staff(role, "orang", sites=[network["a"]])
+    own = story_on(network["a"], network["kanal_a"], status=Status.DRAFT, published_at=None,
+                   author=user)  # fmt: skip
+    other = story_on(network["b"], network["kanal_b"], status=Status.DRAFT, published_at=None,
+                     author=user)  # fmt: skip
+    client = logged_in(user)
+    listed = set(client.get(reverse("admin:articles_article_changelist")).context["cl"].result_list)
+    assert own in listed and (other in listed) == sees_b
+    assert workflow.can_edit(user, own)
+    assert workflow.can_edit(user, other) == edits_b
+    assert (workflow.refusal(user, other, workflow.Action.SUBMIT) is None) == edits_b
+
+
+def test_an_editor_of_b_sees_a_story_placed_on_b_but_cannot_edit_it(network):
+    story = story_on(network["a"], network["kanal_a"])
+    place(story, network["b"])
+    editor_b = make_staff("Editor", "editor-b", sites=[network["b"]])
+    client = logged_in(editor_b)
+    assert client.get(reverse("admin:articles_article_change", args=[story.pk])).status_code == 200
+    assert not workflow.can_edit(editor_b, story)
+    on_b = Placement.objects.get(article=story, site=network["b"])
+    with pytest.raises(workflow.TransitionRefused):  # the origin is not their site
+        workflow.withdraw_placement(on_b, user=editor_b)
+
+
+def test_the_story_list_filters_by_site(network):
+    story_a = story_on(network["a"], network["kanal_a"])
+    story_b = story_on(network["b"], network["kanal_b"])
+    place(story_a, network["c"])
+    client = logged_in(make_staff("Admin", "admin"))
+    url = reverse("admin:articles_article_changelist")
+    shown = lambda site: set(client.get(url, {"situs": site.pk}).context["cl"].result_list)  # noqa: E731
+    assert shown(network["a"]) == {story_a}
+    assert shown(network["b"]) == {story_b}
+    assert shown(network["c"]) == {story_a}  # placed there
+
+
+# Query budgets ------------------------------------------------------------------------
+
+
+def page_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import network as network_module
+    from tests.conftest import clear_cache
+
+    clear_cache()
+    network_module.forget_sites()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_the_number_of_sites(network):
+    a = network["a"]
+    story = story_on(a, network["kanal_a"])
+    DailyViews.objects.create(article=story, day=timezone.localdate(), views=5)  # Terpopuler
+    urls = ["/", story.get_absolute_url(), "/kanal/jabar/", "/tag/banjir/", "/indeks/",
+            "/rss/", "/sitemap.xml", "/sitemap-berita.xml", "/sitemap-news.xml"]  # fmt: skip
+    few = {url: page_queries(reader(a), url) for url in urls}
+    for _ in range(20):
+        site = make_site(sections=[network["kanal_a"]])
+        other = story_on(site, network["kanal_a"])
+        place(other, a)
+        place(story, site)
+    assert {url: page_queries(reader(a), url) for url in urls} == few
+
+
+# Purges -------------------------------------------------------------------------------
+
+
+def test_publishing_on_a_purges_a_and_the_sites_it_is_placed_on_only(
+    network, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    a, b, c = network["a"], network["b"], network["c"]
+    story = story_on(a, network["kanal_a"], status=Status.IN_REVIEW, published_at=None)
+    place(story, b)
+    for site in (a, b, c):
+        assert reader(site).get("/")["X-Page-Cache"] == "miss"
+        assert reader(site).get("/")["X-Page-Cache"] == "hit"
+    before = {site: host_generation(site.domain) for site in (a, b, c)}
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(story, "publish", user=make_staff("Admin", "admin"))
+    assert host_generation(a.domain) != before[a]
+    assert host_generation(b.domain) != before[b]
+    assert host_generation(c.domain) == before[c]
+    assert reader(c).get("/")["X-Page-Cache"] == "hit"
+    assert reader(b).get("/")["X-Page-Cache"] == "miss"
+    assert story.headline in text(reader(b).get("/"))
+
+
+# Seeds --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed(seed_text):
+    """The shipped seed with another dateline."""
+    return lambda dateline: seed_text.replace("ZONA PRIANGAN - ", f"{dateline} - ", 1)
+
+
+def test_loadseeds_picks_the_site_by_dateline_or_by_site_option(network, seed, tmp_path):
+    (tmp_path / "sulawesi.txt").write_text(seed("MAKASSAR, ZONA SULAWESI"))
+    call_command("loadseeds", tmp_path / "sulawesi.txt")
+    story = Article.objects.get()
+    assert story.site == network["b"]
+    assert export_article(Article.objects.for_page().get()) == seed("MAKASSAR, ZONA SULAWESI")
+    Article.objects.all().delete()
+
+    (tmp_path / "lain.txt").write_text(seed("BANDUNG, KORAN LAIN"))
+    call_command("loadseeds", tmp_path / "lain.txt")
+    assert Article.objects.get().site == network["a"]  # the default site
+    Article.objects.all().delete()
+
+    call_command("loadseeds", tmp_path / "lain.txt", "--site", "zonapapua.localhost")
+    assert Article.objects.get().site == network["c"]
+    assert Placement.objects.get().site == network["c"]
+
+
+def test_loadseeds_names_an_unknown_site(network, seed, tmp_path):
+    from django.core.management.base import CommandError
+
+    (tmp_path / "a.txt").write_text(seed("ZONA PRIANGAN"))
+    with pytest.raises(CommandError, match="--site tidak-ada.localhost: tidak ada situs"):
+        call_command("loadseeds", tmp_path / "a.txt", "--site", "tidak-ada.localhost")
+    assert not Article.objects.exists()
+
+
+def test_exportseed_prints_the_story_as_its_origin_prints_it(network, seed_text):
+    call_command("loadseeds")
+    story = Article.objects.for_page().get()
+    place(story, network["b"], headline="Judul Lain di Sulawesi")
+    assert export_article(Article.objects.for_page().get()) == seed_text
+
+
+def test_sync_keeps_the_origin_placement_equal_to_the_story(network):
+    story = story_on(network["a"], network["kanal_a"])
+    story.section = None
+    story.published_at = timezone.now() - timedelta(minutes=5)
+    story.save()
+    placements.sync_origin(story)
+    origin = Placement.objects.get(article=story)
+    assert (origin.site, origin.section, origin.published_at) == (
+        network["a"],
+        None,
+        story.published_at,
+    )
