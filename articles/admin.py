@@ -359,8 +359,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return "-"
 
     def view_on_site(self, article):
-        """Only a story readers can see gets a "Lihat di situs" link; the rest have Pratinjau."""
-        return article.get_absolute_url() if article.is_published else None
+        """Only a story readers can see gets a "Lihat di situs" link (to its origin site);
+        the rest have Pratinjau."""
+        if not article.is_published:
+            return None
+        return reverse("admin:articles_article_on_site", args=[article.pk])
 
     # Who may do what -------------------------------------------------------------
 
@@ -484,6 +487,7 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             path("<int:pk>/presence/", view(self.presence_view), name="articles_article_presence"),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/on-site/", view(self.on_site_view), name="articles_article_on_site"),
             path(
                 "<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"
             ),
@@ -642,6 +646,11 @@ class ArticleAdmin(admin.ModelAdmin):
         except ValueError:
             raise workflow.TransitionRefused(_("Waktu jadwal tidak dapat dibaca.")) from None
         return timezone.make_aware(local.replace(tzinfo=None), ZONES[article.time_zone])
+
+    def on_site_view(self, request, pk):
+        """To the story at its origin site, on this install's scheme and port."""
+        article = self._article_for(request, pk)
+        return redirect(article.canonical_url(request))
 
     def preview_view(self, request, pk, number=None):
         article = self._article_for(request, pk)

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Lower
+from django.http.request import split_domain_port
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -280,12 +281,11 @@ class Site(models.Model):
         return ZONES[self.time_zone]
 
     def origin(self, request):
-        """`https://zonapriangan.com`: this site's address, on the request's scheme and port
-        (every site of one install is served on the same ones)."""
-        port = request.get_port()
-        default_port = "443" if request.is_secure() else "80"
-        suffix = "" if port in (default_port, "", None) else f":{port}"
-        return f"{request.scheme}://{self.domain}{suffix}"
+        """`https://zonapriangan.com`: this site's address, on the scheme and port the
+        request came by (every site of one install is served on the same ones). The port
+        is the one the reader's Host names, not the app server's behind a proxy."""
+        _, port = split_domain_port(request.get_host())
+        return f"{request.scheme}://{self.domain}{f':{port}' if port else ''}"
 
     def dateline_for(self, dateline, origin_site):
         """A story's dateline as this site prints it: the origin's name swapped for ours

@@ -447,3 +447,15 @@ def test_sync_keeps_the_origin_placement_equal_to_the_story(network):
         None,
         story.published_at,
     )
+
+
+def test_view_on_site_opens_the_story_at_its_origin_on_this_installs_port(network):
+    story = story_on(network["b"], network["kanal_b"])
+    client = logged_in(make_staff("Admin", "admin"))
+    change = text(client.get(reverse("admin:articles_article_change", args=[story.pk])))
+    on_site = reverse("admin:articles_article_on_site", args=[story.pk])
+    assert f'href="{on_site}"' in change
+    expected = f"http://zonasulawesi.localhost{story.get_absolute_url()}"
+    assert client.get(on_site)["Location"] == expected
+    with_port = client.get(on_site, HTTP_HOST="localhost:8000")["Location"]
+    assert with_port == f"http://zonasulawesi.localhost:8000{story.get_absolute_url()}"
