@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install browser bench
+.PHONY: run test install test-tools bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,18 @@ run: install
 	$(DEV_ENV) $(PY) manage.py demo_accounts
 	$(DEV_ENV) $(PY) manage.py runserver localhost:8000
 
-## Browser tests drive Debian's Chromium; install it when we may (root), else they skip.
-browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-		echo "chromium not installed: browser tests will be skipped"
+## Browser tests drive Debian's Chromium, edge tests Debian's Varnish with varnish-modules
+## (xkey); install them when we may (root), else those tests skip.
+TEST_PACKAGES := chromium varnish varnish-modules
+test-tools:
+	@{ command -v chromium >/dev/null && command -v varnishd >/dev/null && \
+		ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; } || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; } || \
+		echo "$(TEST_PACKAGES) not installed: browser and edge tests will be skipped"
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-test: install browser
+test: install test-tools
 	$(VENV)/bin/pytest
 
 ## Load test (README "Benchmark"): STORIES=100000 DATABASE_URL=postgres://... make bench

@@ -405,7 +405,9 @@ class ArticleAdmin(admin.ModelAdmin):
         placements.sync_origin(article, previous_site_id=form.initial.get("site"))
         revisions.record(article, user=request.user)
         presence.mark_closed(article.pk, request.user)
-        purge_when_public(article, article.is_published)  # an edit to a live story, at once
+        # An edit to a live story, at once; one that moves it between lists purges them too.
+        listed_elsewhere = {"site", "section", "tags"} & set(form.changed_data)
+        purge_when_public(article, article.is_published, content_only=not listed_elsewhere)
 
     def delete_model(self, request, obj):
         live, sites = obj.is_published, story_site_ids(obj)
@@ -705,22 +707,32 @@ class ArticleAdmin(admin.ModelAdmin):
 
 class ShownToReadersMixin:
     """Names and slugs readers see on story pages and lists (kanal, tag, editor, source):
-    a change or a deletion in the admin reaches every page at once, not after a cache period."""
+    a change or a deletion in the admin reaches every page at once, not after a cache period.
 
-    def shown_to_readers_changed(self):
-        purge_on_commit()
+    At the edge, only the pages that show the row (`edge_tag`: `tag-12` is on the tag's
+    page and on its stories' pages); without one, every page of the network.
+    """
+
+    edge_tag = None
+
+    def shown_to_readers_changed(self, rows):
+        tags = [f"{self.edge_tag}-{row.pk}" for row in rows] if self.edge_tag else None
+        purge_on_commit(edge_tags=tags)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self.shown_to_readers_changed()
+        self.shown_to_readers_changed([obj])
 
     def delete_model(self, request, obj):
+        pk = obj.pk  # deleting clears it
         super().delete_model(request, obj)
-        self.shown_to_readers_changed()
+        obj.pk = pk
+        self.shown_to_readers_changed([obj])
 
     def delete_queryset(self, request, queryset):
+        rows = list(queryset)
         super().delete_queryset(request, queryset)
-        self.shown_to_readers_changed()
+        self.shown_to_readers_changed(rows)
 
 
 class StoryCountMixin:
@@ -787,6 +799,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 @admin.register(Editor)
 class EditorAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
+    edge_tag = "editor"
     list_display = ["name", "user", "story_count"]
     list_select_related = ["user"]
     search_fields = ["name"]
@@ -798,6 +811,7 @@ class EditorAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
 class SourceAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
     """A source still cited by a story cannot be deleted (the database protects it)."""
 
+    edge_tag = "source"
     story_relation = "articlesource"
     list_display = ["name", "url", "story_count"]
     search_fields = ["name"]
@@ -838,8 +852,8 @@ class SectionAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def shown_to_readers_changed(self):
-        kanal_changed()  # the navigation's kanal list too
+    def shown_to_readers_changed(self, rows):
+        kanal_changed()  # the navigation's kanal list too, on every page
 
 
 class MergeTagsForm(forms.Form):
@@ -855,6 +869,7 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class TagAdmin(ShownToReadersMixin, StoryCountMixin, TaggitTagAdmin):
+    edge_tag = "tag"
     story_relation = "taggit_taggeditem_items"
     list_display = ["name", "slug", "story_count"]
     actions = ["merge"]

@@ -41,15 +41,21 @@ def generation_key(host):
     return GENERATION.format(host=host)
 
 
-def purge_sites(site_ids=None):
+def purge_sites(site_ids=None, *, edge_tags=None):
     """Drop the cached pages and shared fragments of these sites (all: None), on every
-    server, at once."""
+    server, at once; and at the edge, the pages tagged `edge_tags` (by default every
+    page of those sites)."""
+    from .edge import queue_purge  # the edge module builds on this one
+
     sites = Site.objects.all() if site_ids is None else Site.objects.filter(pk__in=site_ids)
     aliases = SiteAlias.objects.filter(site__in=sites)
     hosts = [*sites.values_list("domain", flat=True), *aliases.values_list("domain", flat=True)]
     if hosts:
         now = time.time_ns()
         cache.set_many({generation_key(host): now for host in hosts}, None)
+    if edge_tags is None:
+        edge_tags = [f"site-{pk}" for pk in sites.values_list("pk", flat=True)]
+    queue_purge(edge_tags)
 
 
 def purge_public_pages():
@@ -57,10 +63,10 @@ def purge_public_pages():
     purge_sites(None)
 
 
-def purge_on_commit(site_ids=None):
+def purge_on_commit(site_ids=None, *, edge_tags=None):
     """Purge these sites (all: None) once the transaction commits (at once outside one):
     readers never get a page made again from data that is then rolled back."""
-    transaction.on_commit(lambda: purge_sites(site_ids))
+    transaction.on_commit(lambda: purge_sites(site_ids, edge_tags=edge_tags))
 
 
 def story_site_ids(article):
@@ -69,11 +75,18 @@ def story_site_ids(article):
     return ids | ({article.site_id} if article.site_id else set())
 
 
-def purge_when_public(article, *live, site_ids=None):
+def purge_when_public(article, *live, site_ids=None, content_only=False):
     """Purge the story's sites (or `site_ids`) once the transaction commits, if the
-    story changed was or is live. Callers pass `is_published` from before and after."""
+    story changed was or is live. Callers pass `is_published` from before and after.
+
+    `content_only`: the story's text changed, not where or when it is listed, so the
+    edge drops just the pages that show it (its own, and the lists with its card).
+    """
     if any(live):
-        purge_on_commit(story_site_ids(article) if site_ids is None else site_ids)
+        purge_on_commit(
+            story_site_ids(article) if site_ids is None else site_ids,
+            edge_tags=[f"story-{article.pk}"] if content_only else None,
+        )
 
 
 def host_generation(host):

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
-from django.utils.functional import SimpleLazyObject
 
-from .caching import page_generation
 from .models import public_url
 from .sections import navigation_sections
 
@@ -25,7 +23,6 @@ def site(request):
         "SITE_URLS": site_urls(),
         # Shared fragments (the sidebar, the kanal blocks) are kept like whole pages.
         "FRAGMENT_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
-        "PAGE_GENERATION": SimpleLazyObject(lambda: page_generation(request)),
     }
 
 

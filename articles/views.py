@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import revisions, search, structured_data
+from . import edge, revisions, search, structured_data
 from .caching import shared_between_purges
 from .context_processors import site_urls
 from .models import PAGE_JOINS, Article, Editor, Source, page_relations, public_url
@@ -92,6 +92,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
             )
         else:
             context["story"] = self.story_markup(context)
+        edge.add_tags(self.request, *context["story"]["tags"])
         return context
 
     def story_markup(self, context):
@@ -101,10 +102,12 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
             "news_article": structured_data.news_article(story, self.request),
             "dateline": self.request.site.dateline_for(story.dateline, story.site),
         }
-        return {
-            part: render_to_string(f"articles/story_{part}.html", context, self.request)
-            for part in ("head", "article")
-        }
+        with edge.collecting(self.request) as tags:
+            markup = {
+                part: render_to_string(f"articles/story_{part}.html", context, self.request)
+                for part in ("head", "article")
+            }
+        return markup | {"tags": sorted(tags | edge.story_tags(story))}
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -179,6 +182,8 @@ class StoryListView(ReaderListsMixin, ListView):
     def get_title(self):
         return str(self.subject)
 
+    edge_tag = None  # the subject's tag at the edge: `kanal` for `kanal-7`
+
     def get_feed_url(self):
         return None
 
@@ -199,6 +204,8 @@ class StoryListView(ReaderListsMixin, ListView):
             feed_url=self.get_feed_url(),
             **kwargs,
         )
+        if self.edge_tag:
+            edge.add_tags(self.request, f"{self.edge_tag}-{self.subject.pk}")
         context["description"] = self.description.format(
             title=context["title"], site=self.request.site.name
         )
@@ -216,6 +223,7 @@ class SectionView(StoryListView):
     """A kanal: its own Terkini, newest first."""
 
     heading = "Kanal"
+    edge_tag = "kanal"
     template_name = "articles/section.html"
     description = "Berita kanal {title} terbaru dari {site}."
 
@@ -239,6 +247,7 @@ class SectionView(StoryListView):
 
 class TagView(StoryListView):
     heading = "Tag"
+    edge_tag = "tag"
     description = "Berita bertag {title} dari {site}, terbaru lebih dulu."
 
     def get_subject(self):
@@ -255,6 +264,7 @@ class TagView(StoryListView):
 
 class EditorView(StoryListView):
     heading = "Editor"
+    edge_tag = "editor"
     description = "Berita yang disunting {title} di {site}, terbaru lebih dulu."
 
     def get_subject(self):
@@ -266,6 +276,7 @@ class EditorView(StoryListView):
 
 class SourceView(StoryListView):
     heading = "Sumber"
+    edge_tag = "source"
     description = "Berita {site} yang bersumber dari {title}, terbaru lebih dulu."
 
     def get_subject(self):

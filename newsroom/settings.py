@@ -52,6 +52,25 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 POPULAR_REFRESH_SECONDS = env.int("POPULAR_REFRESH_SECONDS", default=60)
 VIEW_DEDUPE_SECONDS = env.int("VIEW_DEDUPE_SECONDS", default=1800)
 VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
+# The edge cache (Varnish, deploy/varnish/newsroom.vcl): how long it may keep a reader's
+# page (never past the site's next scheduled story; 0: no edge, browsers and proxies
+# keep nothing), where to send purges (each Varnish's address, e.g.
+# http://127.0.0.1:6081/), how often a failed purge is tried.
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=0)
+EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
+EDGE_PURGE_ATTEMPTS = env.int("EDGE_PURGE_ATTEMPTS", default=8)
+# Background work (articles/tasks.py): "immediate" runs each task in the request that
+# asks for it (no worker needed); "database" queues it for `manage.py db_worker`.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASK_BACKEND = env("TASK_BACKEND", default="immediate")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND={TASK_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 # A search whose ranking takes longer is stopped and the reader asked for other words.
 SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=500)
 
@@ -66,14 +85,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: a page's edge lifetime is worked out when it is sent.
+    "articles.edge.CacheControlMiddleware",
     "articles.caching.PublicPageCacheMiddleware",
     "articles.network.SiteMiddleware",
+    # Inside it: a page's tags are kept with the page.
+    "articles.edge.TagsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,12 +4,14 @@ import json
 from functools import lru_cache
 
 from django import template
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import renditions, search
+from .. import edge, renditions, search
+from ..caching import page_generation
 
 register = template.Library()
 
@@ -62,6 +64,7 @@ def story_card(context, story):
     Search results carry `headline_marked` / `excerpt_marked` with the matches.
     """
     url = story.get_absolute_url()
+    edge.add_tags(context.get("request"), f"story-{story.pk}")
     image = picture(story.photo, "small", CARD_PHOTO_SIZES, decorative=True)
     section = story.section_here
     show_section = section is not None and section.slug != context.get("current_section_slug")
@@ -88,6 +91,48 @@ def story_card(context, story):
         else "",
         story_time(story, "story-card__time"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def shown(context, story):
+    """Names a story the page shows outside a card (the home page's lead) for the edge."""
+    edge.add_tags(context.get("request"), f"story-{story.pk}")
+    return ""
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """`{% shared_fragment "sidebar" %}...{% endshared_fragment %}`: a part of the page
+    every page of the site shares, kept like a page (dropped by the site's purges, at
+    most FRAGMENT_CACHE_SECONDS) with the edge tags of the stories it shows."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("shared_fragment takes one name") from None
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(nodelist, parser.compile_filter(name))
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        request = context.get("request")
+        seconds = context.get("FRAGMENT_CACHE_SECONDS") or 0
+        if request is None or seconds <= 0:
+            return self.nodelist.render(context)
+        key = f"fragment:{self.name.resolve(context)}:{page_generation(request)}"
+        found = cache.get(key)
+        if found is None:
+            with edge.collecting(request) as tags:
+                html = self.nodelist.render(context)
+            found = (html, sorted(tags))
+            cache.set(key, found, seconds)
+        else:
+            edge.add_tags(request, *found[1])
+        return found[0]
 
 
 @register.simple_tag(takes_context=True)

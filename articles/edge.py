@@ -1,0 +1,182 @@
+"""The edge cache in front of the app servers: cache tags on every reader's page, the
+lifetime the edge may keep it, and purges by tag sent from the task queue.
+
+Every public page names what it shows as tags (`xkey` for Varnish's xkey vmod, the
+same as `Surrogate-Key` for CDNs that read it): its site (`site-3`), each story it
+shows (`story-123`: its own page, and every list with its card), and the subject
+of a list page (`kanal-7`, `tag-12`, `editor-4`, `source-2`). Anonymous readers'
+pages may be kept by the edge for EDGE_CACHE_SECONDS (0: no edge), never past the time the site's
+next scheduled story goes live (it joins the Terkini every page shows), while
+browsers revalidate each time. A change purges the tags it touches once it commits
+(`caching.purge_on_commit`), through the task queue (`articles.tasks.purge_edge`), so
+a slow or absent edge never slows or fails an editor's save; failed purges are retried.
+"""
+
+import logging
+import math
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from .caching import PRIVATE_COOKIES, generation_key, host_generation
+from .models import Article, Placement
+from .network import host_name, is_public_path
+
+logger = logging.getLogger(__name__)
+PURGE_TIMEOUT_SECONDS = 2
+NEXT_GO_LIVE = "edge:next-go-live:{site}:{generation}"
+
+
+def collected(request):
+    """The tags collected so far for this request's page."""
+    if not hasattr(request, "edge_tags"):
+        request.edge_tags = set()
+    return request.edge_tags
+
+
+def add_tags(request, *tags):
+    if request is not None:
+        collected(request).update(tags)
+
+
+class collecting:
+    """`with collecting(request) as tags:` gathers the tags added inside it on their own
+    (for a fragment kept apart from its page), then adds them to the page's too."""
+
+    def __init__(self, request):
+        self.request = request
+        self.tags = set()
+
+    def __enter__(self):
+        self.outer = collected(self.request)
+        self.request.edge_tags = self.tags
+        return self.tags
+
+    def __exit__(self, *exc):
+        self.request.edge_tags = self.outer
+        self.outer.update(self.tags)
+
+
+def story_tags(article):
+    """What a story's own page shows besides itself: its kanal, tags, editor, sources and
+    the stories its Baca Juga links go to (from the prefetched relations)."""
+    section = article.section_here
+    return {
+        f"story-{article.pk}",
+        *([f"kanal-{section.pk}"] if section else []),
+        *(f"tag-{tag.pk}" for tag in article.tags.all()),
+        *([f"editor-{article.editor_id}"] if article.editor_id else []),
+        *(f"source-{source.pk}" for source in article.sources.all()),
+        *(f"story-{link.target_id}" for link in article.related_links.all() if link.target_id),
+    }
+
+
+class TagsMiddleware:
+    """Writes the page's tags into its headers (kept with the page in the page cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        site = getattr(request, "site", None)
+        if site is not None and response.status_code == 200:
+            tags = " ".join(sorted(collected(request) | {f"site-{site.pk}"}))
+            response["xkey"] = response["Surrogate-Key"] = tags
+        return response
+
+
+def edge_seconds(site, request=None):
+    """How long the edge may keep a page of `site`: EDGE_CACHE_SECONDS, up to the time
+    the site's next scheduled story goes live (found once per purge of the site)."""
+    generation = (
+        host_generation(host_name(request))
+        if request
+        else cache.get(generation_key(site.domain), 0)
+    )
+    key = NEXT_GO_LIVE.format(site=site.pk, generation=generation)
+    next_live = cache.get(key)
+    if next_live is None:
+        next_live = (
+            Placement.objects.filter(
+                site=site,
+                withdrawn_at=None,
+                article__status=Article.Status.PUBLISHED,
+                published_at__gt=timezone.now(),
+            ).aggregate(first=Min("published_at"))["first"]
+            or False
+        )
+        cache.set(key, next_live, settings.EDGE_CACHE_SECONDS)
+    seconds = settings.EDGE_CACHE_SECONDS
+    if next_live:
+        seconds = min(seconds, max(0, math.ceil((next_live - timezone.now()).total_seconds())))
+    return seconds
+
+
+class CacheControlMiddleware:
+    """Tells the edge how long it may keep an anonymous reader's page (s-maxage and
+    Surrogate-Control) while browsers revalidate (max-age=0); anything else is private."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        site = getattr(request, "site", None)
+        if site is None or not is_public_path(request.path_info):
+            return response
+        shared = (
+            request.method in ("GET", "HEAD")
+            and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+            and response.status_code == 200
+            and not response.cookies
+            and not any(
+                word in response.get("Cache-Control", "") for word in ("private", "no-store")
+            )
+        )
+        if not shared:
+            patch_cache_control(response, private=True)
+            return response
+        if settings.EDGE_CACHE_SECONDS <= 0:  # no edge: nothing in between keeps it
+            patch_cache_control(response, public=True, max_age=0)
+            return response
+        seconds = edge_seconds(site, request)
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+        response["Surrogate-Control"] = f"max-age={seconds}"
+        return response
+
+
+def queue_purge(tags):
+    """Purge `tags` at the edge through the task queue, so that the change that asked for
+    it does not wait for the edge (`articles.tasks.purge_edge`). Call it once the change
+    is committed (`caching.purge_on_commit` does)."""
+    if settings.EDGE_PURGE_URLS and tags:
+        from .tasks import purge_edge
+
+        purge_edge.enqueue(sorted(set(tags)))
+
+
+def send_purge(tags):
+    """Purge `tags` on every edge (EDGE_PURGE_URLS); raises `EdgeUnavailable` naming the
+    edges that failed, after trying them all."""
+    failed = []
+    for url in settings.EDGE_PURGE_URLS:
+        request = urllib.request.Request(
+            url, method="PURGE", headers={"xkey-purge": " ".join(tags)}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS) as answer:
+                answer.read()
+        except (OSError, urllib.error.URLError) as error:
+            failed.append(f"{url}: {error}")
+    if failed:
+        raise EdgeUnavailable("; ".join(failed))
+
+
+class EdgeUnavailable(Exception):
+    pass

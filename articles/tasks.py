@@ -1,0 +1,70 @@
+"""Background work, on django-tasks (the backport of Django 6.0's task framework).
+
+With `TASK_BACKEND=database` (django-tasks-db) the queue is a table of the site's own
+database, worked by `manage.py db_worker`: no further service to run or back up, and
+a task enqueued inside a transaction is only seen once it commits. Without it (as in
+`make run`) every task runs at once in the request that enqueued it (after the
+transaction commits), so the site works with no worker at all. Each task may run more
+than once and leaves the same result.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from . import edge, renditions
+from .models import Photo
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(job, *args):
+    """Enqueue once the transaction commits: the work never sees data rolled back after."""
+    transaction.on_commit(lambda: job.enqueue(*args))
+
+
+@task()
+def purge_edge(tags, attempt=1):
+    """Purge `tags` at the edge; on failure try again later, up to EDGE_PURGE_ATTEMPTS times
+    with growing waits (2, 4, 8... seconds, at most 5 minutes)."""
+    try:
+        edge.send_purge(tags)
+    except edge.EdgeUnavailable as error:
+        if attempt >= settings.EDGE_PURGE_ATTEMPTS or not default_task_backend.supports_defer:
+            logger.error(
+                "Edge purge of %s failed for good after %d attempt(s): %s; the pages "
+                "expire within EDGE_CACHE_SECONDS",
+                " ".join(tags), attempt, error,
+            )  # fmt: skip
+            return "failed"
+        wait = min(2**attempt, 300)
+        logger.warning(
+            "Edge purge of %s failed (%s); attempt %d in %d s", " ".join(tags), error,
+            attempt + 1, wait,
+        )  # fmt: skip
+        purge_edge.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(
+            tags, attempt + 1
+        )
+        return "retrying"
+    return "purged"
+
+
+@task()
+def make_photo_renditions(photo_id):
+    """Every rendition of a new photo, stored once for every app server."""
+    photo = Photo.objects.filter(pk=photo_id).exclude(image="").first()
+    if photo is not None:
+        for use in renditions.USES:
+            renditions.rendition_set(photo, use)
+
+
+@task()
+def flush_buffered_views():
+    """Move the views buffered in Redis into the database (`popularity.flush_views`)."""
+    from .popularity import flush_views
+
+    return flush_views()

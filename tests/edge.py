@@ -1,0 +1,101 @@
+"""A real Varnish (Debian's varnish with varnish-modules' xkey) in front of the live
+server, running the project's own VCL, for the edge tests."""
+
+import http.client
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+VCL = Path(settings.BASE_DIR) / "deploy" / "varnish" / "newsroom.vcl"
+
+requires_varnish = pytest.mark.skipif(
+    not Path(VARNISHD).exists(),
+    reason="needs Debian's varnish and varnish-modules (.ci/run installs them)",
+)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Varnish:
+    """varnishd on a loopback port of its own, its backend the given app server port."""
+
+    def __init__(self, backend_port):
+        self.port = free_port()
+        self.workdir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        self.workdir.chmod(0o755)  # varnishd reads its VCL as its own unprivileged user
+        self.vcl = self.workdir / "newsroom.vcl"
+        self.vcl.write_text(
+            re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', VCL.read_text(), count=1)
+        )
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                VARNISHD,
+                "-F",
+                "-n",
+                str(self.workdir / "n"),
+                "-a",
+                f"127.0.0.1:{self.port}",
+                "-f",
+                str(self.vcl),
+                "-s",
+                "malloc,64m",
+                "-p",
+                "default_grace=0",
+            ],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    failure = self.process.stderr.read().decode()
+                    raise RuntimeError(f"varnishd failed: {failure}") from None
+                time.sleep(0.1)
+        raise RuntimeError("varnishd did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def get(self, path, *, host="localhost", headers=None, method="GET", body=None):
+        """(status, headers as a dict of lower-case names, body text) through Varnish."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, body=body, headers={"Host": host, **(headers or {})})
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            found = {}
+            for name, value in response.getheaders():
+                found.setdefault(name.lower(), []).append(value)
+            return response.status, {k: ", ".join(v) for k, v in found.items()}, text
+        finally:
+            connection.close()
