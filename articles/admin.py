@@ -45,6 +45,7 @@ from .network import (
 )
 from .sections import kanal_changed
 from .tagging import merge_tags
+from .tasks import enqueue_on_commit, make_photo_renditions
 from .uploads import PhotoUploadField
 from .views import ArticlePreviewView
 
@@ -173,6 +174,8 @@ class ArticleAdminForm(forms.ModelForm):
         if image:
             photo.image = image
         photo.save()
+        if image:
+            make_renditions_soon(photo)
         article.photo = photo
 
 
@@ -791,10 +794,21 @@ class SiteAdmin(admin.ModelAdmin):
         kanal_changed()
 
 
+def make_renditions_soon(photo):
+    """A new photo's renditions, made in the background once it is saved, so that no
+    reader (and no app server but one) makes them."""
+    enqueue_on_commit(make_photo_renditions, photo.pk)
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     list_display = ["caption", "credit", "width", "height"]
     search_fields = ["caption", "credit"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data and obj.image:
+            make_renditions_soon(obj)
 
 
 @admin.register(Editor)

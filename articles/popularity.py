@@ -45,12 +45,13 @@ FLUSH_DUE = "views:flush-due"
 FLUSH_LOCK = "views:flush-lock"
 
 
-def is_countable(request):
-    """Whether this request is a reader's view: not a bot, not a prefetch, not staff."""
+def is_countable(request, method="GET"):
+    """Whether this request is a reader's view: not a bot, not a prefetch, not staff.
+    (A page view is a GET; a browser's beacon for a page the edge served, a POST.)"""
     user_agent = request.headers.get("User-Agent", "")
     if not user_agent or BOT_USER_AGENT.search(user_agent):
         return False
-    if request.method != "GET" or request.headers.get("Sec-Purpose", "").startswith("prefetch"):
+    if request.method != method or request.headers.get("Sec-Purpose", "").startswith("prefetch"):
         return False
     user = getattr(request, "user", None)  # absent on pages served from the page cache
     return not (user and user.is_staff)
@@ -62,9 +63,9 @@ def reader_fingerprint(request):
     return hashlib.blake2b(reader.encode(), digest_size=12).hexdigest()
 
 
-def count_view(request, article_id):
+def count_view(request, article_id, *, method="GET"):
     """Record a reader's view of a story, unless it is a bot or a repeat."""
-    if is_countable(request):
+    if is_countable(request, method):
         record_view(article_id, reader=reader_fingerprint(request))
 
 
@@ -116,7 +117,9 @@ def record_view(article_id, *, day=None, reader=None):
             )
         else:
             if outcome == FLUSH_NOW:
-                flush_views()
+                from .tasks import flush_buffered_views  # tasks build on this module
+
+                flush_buffered_views.enqueue()
             return
     if seen is None or cache.add(seen, 1, settings.VIEW_DEDUPE_SECONDS) is not False:
         add_views({(article_id, day): 1})

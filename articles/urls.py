@@ -6,6 +6,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("berita/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("baca/<int:pk>/", views.view_beacon, name="view_beacon"),
     path("kanal/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("editor/<slug:slug>/", views.EditorView.as_view(), name="editor"),

@@ -7,13 +7,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -81,6 +83,8 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
+        # Behind an edge cache most readers never reach the app: their browsers count.
+        context["counts_views_by_beacon"] = self.counts_views and settings.EDGE_CACHE_SECONDS > 0
         # A story placed from another site of the network names its origin as canonical.
         context["canonical_url"] = story.canonical_url(self.request)
         if self.shares_story_markup:
@@ -382,6 +386,19 @@ class SearchView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.subject, too_slow=self.too_slow, **kwargs)
+
+
+@csrf_exempt
+@require_POST
+def view_beacon(request, pk):
+    """A reader's browser counting a view of a story the edge served (`js/views.js`).
+
+    Counted like a rendered page's view: once per reader per window, never for bots;
+    a story not live on this site counts nothing. Answers 204 either way.
+    """
+    if Article.objects.published(request.site).filter(pk=pk).exists():
+        count_view(request, pk, method="POST")
+    return HttpResponse(status=204)
 
 
 def server_error(request):

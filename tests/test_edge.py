@@ -156,3 +156,20 @@ def test_no_page_of_a_signed_in_editor_is_ever_kept_or_served_by_the_edge(varnis
     status, headers, _ = get(varnish, "/")
     assert headers["x-cache"] == "MISS" and "set-cookie" not in headers
     assert get(varnish, "/")[1]["x-cache"] == "HIT"
+
+
+def test_readers_the_edge_serves_are_counted_by_their_browsers_beacon(varnish):
+    story = make_article(headline="Banjir di Garut")
+    url = story.get_absolute_url()
+    status, headers, body = get(varnish, url, headers={"User-Agent": "Mozilla/5.0 Pembaca-A"})
+    assert headers["x-cache"] == "MISS"  # rendered: counted there
+    beacon = f"/baca/{story.pk}/"
+    assert f'data-view-url="{beacon}"' in body
+    status, headers, _ = get(varnish, url, headers={"User-Agent": "Mozilla/5.0 Pembaca-B"})
+    assert headers["x-cache"] == "HIT"  # never reached the app
+    for reader in ("Pembaca-A", "Pembaca-B"):  # each browser's beacon
+        status, headers, _ = get(varnish, beacon, method="POST",
+                                 headers={"User-Agent": f"Mozilla/5.0 {reader}"})  # fmt: skip
+        assert status == 204 and headers["x-cache"] == "MISS"
+    get(varnish, beacon, method="POST", headers={"User-Agent": "Googlebot/2.1"})
+    assert DailyViews.objects.get(article=story).views == 2  # A once, B once, no bot
