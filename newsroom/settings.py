@@ -228,6 +228,27 @@ STORAGES = {
     },
 }
 
+# Photos and their renditions: on local disk under MEDIA_ROOT by default (one server, or
+# one volume mounted on every server); in an S3-compatible bucket (AWS S3, MinIO, Ceph,
+# Wasabi...) when MEDIA_S3_BUCKET is set, shared by every app server of the network.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None),
+            "region_name": env("MEDIA_S3_REGION", default=None),
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default=None),
+            # Readers' browsers fetch photos from here (the bucket's CDN or public host).
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default=None),
+            "url_protocol": env("MEDIA_S3_URL_PROTOCOL", default="https:"),
+            "querystring_auth": False,  # public photos: stable URLs the edge can keep
+            "file_overwrite": False,
+        },
+    }
+
 TAGGIT_CASE_INSENSITIVE = True
 
 

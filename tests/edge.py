@@ -31,15 +31,24 @@ def free_port():
 class Varnish:
     """varnishd on a loopback port of its own, its backend the given app server port."""
 
-    def __init__(self, backend_port):
+    def __init__(self, *backend_ports):
         self.port = free_port()
         self.workdir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
         self.workdir.chmod(0o755)  # varnishd reads its VCL as its own unprivileged user
         self.vcl = self.workdir / "newsroom.vcl"
-        self.vcl.write_text(
-            re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', VCL.read_text(), count=1)
-        )
+        self.vcl.write_text(self.with_backends(VCL.read_text(), backend_ports))
         self.process = None
+
+    @staticmethod
+    def with_backends(vcl, ports):
+        """The shipped VCL with one backend per app server port, all in its director."""
+        backend = re.search(r"^backend app1 \{.*?^\}\n", vcl, re.M | re.S).group(0)
+        backends = "\n".join(
+            backend.replace("app1", f"app{n}").replace('.port = "8000"', f'.port = "{port}"')
+            for n, port in enumerate(ports, 1)
+        )
+        added = "\n".join(f"    app.add_backend(app{n});" for n in range(1, len(ports) + 1))
+        return vcl.replace(backend, backends).replace("    app.add_backend(app1);", added)
 
     @property
     def url(self):

@@ -16,7 +16,7 @@ backend app1 {
     .port = "8000";
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
-    .probe = { .url = "/livez"; .interval = 2s; .timeout = 1s; .window = 3; .threshold = 2; }
+    .probe = { .url = "/livez"; .interval = 2s; .timeout = 1s; .window = 3; .threshold = 2; .initial = 2; }
 }
 
 # Who may purge: the app servers (add their addresses).
