@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from articles.models import base_slug
 from tests.test_faults import SITE_PORTS, free_port, wait_for
 
 
@@ -48,6 +49,16 @@ def test_commands_print_their_result_and_no_log_line(site):
     for result in results:
         assert b" INFO " not in result.stdout
         assert b"AXES" not in result.stdout + result.stderr
+
+
+def test_exportseed_prints_the_document_byte_for_byte_and_nothing_else(site, seed_dir):
+    env, _ = site
+    for path in sorted(seed_dir.glob("*.txt")):
+        document = path.read_bytes()
+        slug = base_slug(document.decode("utf-8-sig").split("\n", 1)[0])
+        result = manage(env, "exportseed", slug)
+        assert result.stdout == document
+        assert result.stderr == b""
 
 
 def test_gunicorn_as_documented_logs_each_request_on_standard_error(site, tmp_path):

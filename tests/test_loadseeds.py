@@ -146,7 +146,7 @@ def test_export_prints_the_loaded_seed_back(seed_text):
     load()
     out = StringIO()
     call_command("exportseed", Article.objects.get().slug, stdout=out)
-    assert out.getvalue().rstrip("\n") == seed_text.rstrip("\n")
+    assert out.getvalue() == seed_text
 
 
 def test_export_all_writes_one_file_per_story_that_loads_back_identically(tmp_path):
