@@ -86,7 +86,7 @@ def import_story(story, *, update=False):
             # since another seed of that slug may be the one it came from.
             article.seed_headline = story.headline
             Article.objects.filter(pk=article.pk).update(seed_headline=story.headline)
-        if export_article(article) == seedformat.render(story):
+        if export_article(article) == seedformat.render(story, layout=seedformat.CANONICAL):
             return ImportResult(article, Outcome.UNCHANGED)
         if not update:
             return ImportResult(article, Outcome.KEPT)
