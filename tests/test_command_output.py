@@ -11,6 +11,7 @@ from django.conf import settings
 
 from articles.models import base_slug
 from tests.test_faults import SITE_PORTS, free_port, wait_for
+from tests.test_seedformat import TAGS_APART
 
 
 def project_env(**overrides):
@@ -35,25 +36,41 @@ def manage(env, *args):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def written_otherwise(tmp_path_factory):
+    """A seed file in a layout of its own: blank lines between its tags, CRLF line
+    endings, a final newline."""
+    path = tmp_path_factory.mktemp("seeds") / "tags-apart.txt"
+    path.write_bytes((TAGS_APART + "\n").replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, written_otherwise):
     """A database of its own, migrated and loaded by the commands themselves."""
     env = project_env(DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.sqlite3'}")
-    return env, [manage(env, "migrate", "--noinput"), manage(env, "loadseeds")]
+    return env, [
+        manage(env, "migrate", "--noinput"),
+        manage(env, "loadseeds"),
+        manage(env, "loadseeds", str(written_otherwise)),
+    ]
 
 
 def test_commands_print_their_result_and_no_log_line(site):
     _, results = site
-    migrate, loadseeds = results
+    migrate, *loadseeds = results
     assert migrate.stdout.startswith(b"Operations to perform:")
-    assert loadseeds.stdout.decode().endswith("1 berkas dimuat.\n")
+    for loaded in loadseeds:
+        assert loaded.stdout.decode().endswith(" — dibuat\n1 berkas dimuat.\n")
     for result in results:
         assert b" INFO " not in result.stdout
         assert b"AXES" not in result.stdout + result.stderr
 
 
-def test_exportseed_prints_the_document_byte_for_byte_and_nothing_else(site, seed_dir):
+def test_exportseed_prints_the_document_byte_for_byte_and_nothing_else(
+    site, seed_dir, written_otherwise
+):
     env, _ = site
-    for path in sorted(seed_dir.glob("*.txt")):
+    for path in [*sorted(seed_dir.glob("*.txt")), written_otherwise]:
         document = path.read_bytes()
         slug = base_slug(document.decode("utf-8-sig").split("\n", 1)[0])
         result = manage(env, "exportseed", slug)
