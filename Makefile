@@ -15,12 +15,14 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## Serve the site on http://localhost:8000 with the seed stories and demo accounts.
+## (runserver is for this machine alone: the README says how production serves the site,
+## so runserver's warning against using it in production is not repeated here.)
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py loadseeds
 	@echo "Akun demo (admin di http://localhost:8000/admin/):"
 	$(DEV_ENV) $(PY) manage.py demo_accounts
-	$(DEV_ENV) $(PY) manage.py runserver localhost:8000
+	$(DEV_ENV) DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver localhost:8000
 
 ## Browser tests drive Debian's Chromium; install it when we may (root), else they skip.
 browser:
