@@ -1,12 +1,13 @@
 """Seed documents in every layout the parser accepts, for property-based tests.
 
-Each document varies what the format leaves open: a byte order mark; LF, CRLF or
-CR line endings, mixed or not; spaces at the end of any line and on blank lines;
-one blank line or several between blocks, and between tags or none; a tag right
-under its heading, and the Terkini heading right under an empty Tags heading;
-spaces before the headline, date line, caption and headings; `Editor:Nama`,
-`Sumber: A ,B,`; the date line's case and zero padding; an optional caption with or
-without its credit, an optional dateline, *Baca Juga* before, between and after the
+Each document varies what the format leaves open: byte order marks; LF, CRLF or
+CR line endings, mixed or not; spaces (of every kind Python strips) at the end of
+any line and on blank lines; one blank line or several between blocks, and between
+tags or none; a tag right under its heading, the Terkini heading right under an
+empty Tags heading, Terpopuler right under Terkini; spaces before the headline, date
+line, caption, headings, tags and paragraph lines; `Editor:Nama`, `Sumber: A ,B,`;
+the date line's case, zero padding and digits; an optional caption with or without
+its credit, an optional dateline, *Baca Juga* before, between and after the
 paragraphs, paragraphs of several lines, the end mark; the scraped Terkini and
 Terpopuler lists; a final newline or none.
 """
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from articles.seedformat import MONTHS, RelatedLink
 
 NEWLINES = ("\n", "\r\n", "\r")
-SPACES = ("", "", "", " ", "  ", "\t", "\u00a0", " \u3000 ")
+SPACES = ("", "", "", " ", "  ", "\t", "\u00a0", " \u3000 ", "\x0b\x0c\x1c\x85\u2028")
 # Story text: letters (accented too), digits, punctuation, symbols and spaces.
 TEXT = st.characters(
     codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x00"
@@ -46,7 +47,7 @@ def unique_names(max_size):
 def documents(draw):
     """A seed document (text) that `parse()` accepts."""
     newline = draw(st.sampled_from(NEWLINES))
-    parts = [draw(st.sampled_from(["", "", "\ufeff"]))]
+    parts = [draw(st.sampled_from(["", "", "\ufeff", "\ufeff\ufeff"]))]
 
     def ending():
         # Mostly the document's own line ending. A CR right before an LF would make
@@ -69,24 +70,25 @@ def documents(draw):
     def line(text, *, indent=False):
         parts.append((draw(st.sampled_from(SPACES)) if indent else "") + text)
 
-    def block_of_text(first_line):
-        line(draw(first_line))
+    def block_of_text(first_line, *, indent=True):  # a paragraph's spaces are its own
+        line(draw(first_line), indent=indent)
         for text in draw(st.lists(words(), max_size=2)):
             one_break()
-            line(text)
+            line(text, indent=True)
 
     line(draw(words(max_size=60)), indent=True)  # headline
     blank_lines()
     day, month = draw(st.integers(1, 28)), draw(st.sampled_from(MONTHS))
     hour, minute = draw(st.integers(0, 23)), draw(st.integers(0, 59))
     case = draw(st.sampled_from([str, str.lower, str.upper]))
-    line(
+    digits = draw(st.sampled_from(["0123456789"] * 4 + ["０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩"]))
+    date_line = (
         f"{draw(st.sampled_from(['{}', '{:02d}'])).format(day)} {case(month)} "
         f"{draw(st.integers(1970, 2100))}, "
         f"{draw(st.sampled_from(['{}', '{:02d}'])).format(hour)}:{minute:02d} "
-        f"{case(draw(st.sampled_from(['WIB', 'WITA', 'WIT'])))}",
-        indent=True,
+        f"{case(draw(st.sampled_from(['WIB', 'WITA', 'WIT'])))}"
     )
+    line(date_line.translate(str.maketrans("0123456789", digits)), indent=True)
     caption = draw(
         st.one_of(
             st.none(),
@@ -111,11 +113,12 @@ def documents(draw):
         if position == paragraph_count:
             break
         blank_lines()
-        first_line = body_first_line
         if position == 0 and draw(st.booleans()):
             dateline = draw(st.sampled_from(DATELINES))
             first_line = body_first_line.map(lambda text, dateline=dateline: f"{dateline} - {text}")
-        block_of_text(first_line)
+            block_of_text(first_line, indent=False)
+        else:
+            block_of_text(body_first_line)
         if position == paragraph_count - 1 and draw(st.booleans()):
             parts.append("***")
 
@@ -137,14 +140,11 @@ def documents(draw):
         line(tag, indent=True)
     (blank_lines if tags else draw(st.sampled_from([one_break, blank_lines])))()
     line("Terkini", indent=True)
-    for number, text in enumerate(draw(st.lists(words(), max_size=2))):  # the scraped list
-        if number == 0 and draw(st.booleans()):
-            one_break()
-        else:
-            blank_lines()
-        if text.strip() != "Terpopuler":
-            line(text)
-    blank_lines()
+    scraped = [text for text in draw(st.lists(words(), max_size=2)) if text != "Terpopuler"]
+    for number, text in enumerate(scraped):
+        (one_break if number == 0 and draw(st.booleans()) else blank_lines)()
+        line(text)
+    (blank_lines if scraped else draw(st.sampled_from([one_break, blank_lines])))()
     line("Terpopuler", indent=True)
     for text in draw(st.lists(words(), max_size=2)):
         draw(st.sampled_from([one_break, blank_lines]))()
