@@ -16,6 +16,8 @@ install: $(VENV)/.installed
 
 ## Serve the demo network on http://localhost:8000 (and zonapriangan.localhost, zonasulawesi.localhost,
 ## zonapapua.localhost) with the seed stories and demo accounts.
+## (runserver is for this machine alone: the README says how production serves the site,
+## so runserver's warning against using it in production is not repeated here.)
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	@echo "Situs demo:"
@@ -23,7 +25,7 @@ run: install
 	$(DEV_ENV) $(PY) manage.py loadseeds
 	@echo "Akun demo (admin di http://localhost:8000/admin/):"
 	$(DEV_ENV) $(PY) manage.py demo_accounts
-	$(DEV_ENV) $(PY) manage.py runserver localhost:8000
+	$(DEV_ENV) DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver localhost:8000
 
 ## Browser tests drive Debian's Chromium, edge tests Debian's Varnish with varnish-modules
 ## (xkey); install them when we may (root), else those tests skip.

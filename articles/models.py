@@ -595,6 +595,15 @@ class Article(models.Model):
         db_index=True,
         help_text=_("Judul berita ini di berkas seed tempat ia dimuat; tetap bila judul diubah."),
     )
+    # How the seed file was written where the format allows more than one way (a
+    # `seedformat.Layout`), so that `exportseed` gives the file back byte for byte.
+    # NULL when it was written canonically or the story is not from a seed.
+    seed_layout = models.JSONField(
+        _("tata letak berkas seed"),
+        null=True,
+        editable=False,
+        help_text=_("Cara berkas seed ditulis (baris kosong, spasi, akhir baris), untuk ekspor."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 

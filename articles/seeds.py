@@ -1,6 +1,7 @@
 """Moving stories between seed documents and the database."""
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from django.db import transaction
@@ -26,17 +27,31 @@ class Outcome(Enum):
     CREATED = "dibuat"
     UPDATED = "diperbarui"
     UNCHANGED = "tidak berubah"
+    RELAID = "tidak berubah (tata letak berkas diperbarui)"
     KEPT = "dibiarkan (berbeda dengan isi di database; pakai --update untuk menimpa)"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A line the stored story exports otherwise than the seed document has it."""
+
+    line: int  # in the document (1-based)
+    written: str | None  # None: the export adds this line
+    exported: str | None  # None: the export leaves this line out
 
 
 @dataclass(frozen=True)
 class ImportResult:
     article: Article
     outcome: Outcome
+    # What the database keeps otherwise than the document (a name it already had in
+    # other capitals, a source or tag given twice): the export differs there.
+    differences: tuple[Difference, ...] = ()
 
 
 def story_from_article(article):
-    """The seed-format data of a stored story (uses prefetched relations when present)."""
+    """The seed-format data of a stored story (uses prefetched relations when present,
+    but for the tags, read in their order)."""
     photo = article.photo
     return seedformat.Story(
         headline=article.headline,
@@ -53,13 +68,61 @@ def story_from_article(article):
         end_mark=article.end_mark,
         editor=article.editor.name if article.editor else "",
         sources=tuple(source.name for source in article.sources.all()),
-        tags=tuple(tag.name for tag in article.tags.all()),
+        # In the order the story lists them, which is the order they were added in.
+        tags=tuple(
+            article.tags.order_by("taggit_taggeditem_items__id").values_list("name", flat=True)
+        ),
+        layout=seedformat.Layout.from_json(article.seed_layout),
     )
 
 
 def export_article(article):
-    """The story as its origin site prints it."""
+    """The story's seed document as its origin site prints it, in the layout of the file
+    it was loaded from."""
     return seedformat.render(story_from_article(article))
+
+
+def same_content(first, second):
+    """Whether two stories say the same, whatever their layouts. Names are compared as
+    the database finds them, whatever their case, and a name given twice counts once."""
+
+    def names(values):
+        return tuple(dict.fromkeys(value.casefold() for value in values))
+
+    def comparable(story):
+        return replace(
+            story, editor=story.editor.casefold(), sources=names(story.sources),
+            tags=names(story.tags),
+        )  # fmt: skip
+
+    canonical = seedformat.CANONICAL
+    return seedformat.render(comparable(first), canonical) == seedformat.render(
+        comparable(second), canonical
+    )
+
+
+def differences(written, exported):
+    """The lines where the document `exported` differs from the document `written`."""
+    old, new = _lines(written), _lines(exported)
+    found = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, first, last, new_first, new_last in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        lines, exports = old[first:last], new[new_first:new_last]
+        for offset in range(max(len(lines), len(exports))):
+            found.append(
+                Difference(
+                    line=first + min(offset, max(len(lines) - 1, 0)) + 1,
+                    written=lines[offset] if offset < len(lines) else None,
+                    exported=exports[offset] if offset < len(exports) else None,
+                )
+            )
+    return tuple(found)
+
+
+def _lines(text):
+    return seedformat.LINE_BREAK.split(text)[0::2]
 
 
 def site_for_dateline(dateline):
@@ -105,8 +168,14 @@ def import_story(story, *, update=False, site=None):
             # since another seed of that slug may be the one it came from.
             article.seed_headline = story.headline
             Article.objects.filter(pk=article.pk).update(seed_headline=story.headline)
-        if export_article(article) == seedformat.render(story):
-            return ImportResult(article, Outcome.UNCHANGED)
+        if same_content(story_from_article(article), story):
+            layout = story.layout.to_json()
+            if article.seed_layout == layout:
+                return _result(article, Outcome.UNCHANGED, story)
+            # Not the story's content (editors do not see it), so no revision either.
+            article.seed_layout = layout
+            Article.objects.filter(pk=article.pk).update(seed_layout=layout)
+            return _result(article, Outcome.RELAID, story)
         if not update:
             return ImportResult(article, Outcome.KEPT)
         outcome = Outcome.UPDATED
@@ -124,6 +193,7 @@ def import_story(story, *, update=False, site=None):
     else:
         article.photo = None
     article.headline = article.seed_headline = story.headline
+    article.seed_layout = story.layout.to_json()
     article.dateline = story.dateline
     article.body = "\n\n".join(story.paragraphs)
     article.end_mark = story.end_mark
@@ -162,7 +232,15 @@ def import_story(story, *, update=False, site=None):
         )
     revisions.record(article, note=f"Dimuat dari seed ({outcome.value})")
     purge_when_public(article, article.is_published)
-    return ImportResult(article, outcome)
+    return _result(article, outcome, story)
+
+
+def _result(article, outcome, story):
+    """The outcome, with the lines the stored story exports otherwise than the file."""
+    stored = Article.objects.for_page().get(pk=article.pk)
+    return ImportResult(
+        stored, outcome, differences(seedformat.render(story), export_article(stored))
+    )
 
 
 def link_related_titles():

@@ -167,6 +167,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_address"
+# No "AXES: BEGIN version ..." line at the start of every command and server; failed and
+# successful logins are still logged.
+AXES_VERBOSE = False
 
 # An editor's login lasts one working shift and ends when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -252,16 +255,37 @@ if MEDIA_S3_BUCKET:
 TAGGIT_CASE_INSENSITIVE = True
 
 
+# Logs go to standard error, from servers and commands alike: what a command prints on
+# standard output is its result (`exportseed SLUG > story.txt` writes the story alone).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "plain",
-        }
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "server",
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own console handler would print each of its messages a second time
+        # under DEBUG: they reach the one above instead, at LOG_LEVEL.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # runserver's request lines, as Django prints them.
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -4,11 +4,18 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from taggit.models import Tag
 
 from articles.models import Article, DailyViews, Editor, Photo, RelatedLink, Source
+from articles.seedformat import decode, parse
+from articles.seeds import Outcome, export_article, import_story
 from tests.factories import make_article
-from tests.test_seedformat import FULL, MINIMAL
+from tests.seed_documents import documents
+from tests.test_seedformat import FULL, MINIMAL, TAGS_APART
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +153,7 @@ def test_export_prints_the_loaded_seed_back(seed_text):
     load()
     out = StringIO()
     call_command("exportseed", Article.objects.get().slug, stdout=out)
-    assert out.getvalue().rstrip("\n") == seed_text.rstrip("\n")
+    assert out.getvalue() == seed_text
 
 
 def test_export_all_writes_one_file_per_story_that_loads_back_identically(tmp_path):
@@ -202,3 +209,84 @@ def test_a_retitled_story_is_still_its_seeds_and_older_loads_are_found_by_slug(t
     ok, out, _ = load(path)
     assert ok and "tidak berubah" in out
     assert Article.objects.get().seed_headline == HEADLINE
+
+
+@hypothesis_settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=documents(), known=st.booleans())
+def test_every_document_loadseeds_accepts_exports_back_byte_for_byte(text, known):
+    data = text.encode("utf-8")
+    with transaction.atomic():  # each document on a database of its own
+        if known:  # the site has its editor, sources and tags already, tags in another order
+            story = parse(text)
+            Editor.objects.create(name=story.editor)
+            for name in story.sources:
+                Source.objects.create(name=name)
+            for name in reversed(story.tags):
+                Tag.objects.create(name=name)
+        result = import_story(parse(decode(data)))
+        assert result.differences == ()
+        stored = Article.objects.for_page().get(pk=result.article.pk)
+        assert export_article(stored).encode("utf-8") == data
+        assert import_story(parse(decode(data))).outcome is Outcome.UNCHANGED
+        transaction.set_rollback(True)
+
+
+def test_a_file_written_otherwise_exports_as_it_was_written(tmp_path):
+    data = ("\ufeff" + TAGS_APART.replace("Editor: ", "Editor:") + "\n").replace("\n", "\r\n")
+    path = tmp_path / "a.txt"
+    path.write_bytes(data.encode("utf-8"))
+    ok, out, err = load(path)
+    assert ok and "dibuat" in out and f"{path}:" not in out.replace(f"{path}: ", ""), err
+    out_dir = tmp_path / "export"
+    call_command("exportseed", "--all", str(out_dir), stdout=StringIO())
+    assert [p.read_bytes() for p in out_dir.glob("*.txt")] == [data.encode("utf-8")]
+
+
+def test_tags_export_in_the_storys_order_when_the_site_had_them_before(tmp_path):
+    for name in ["Tasikmalaya", "Cibeureum", "Banjir"]:
+        Tag.objects.create(name=name, slug=name.lower())
+    text = FULL.replace("Banjir\nTasikmalaya", "Banjir\nCibeureum\nTasikmalaya")
+    path = write(tmp_path, "a.txt", text)
+    load(path)
+    out = StringIO()
+    call_command("exportseed", Article.objects.get().slug, stdout=out)
+    assert out.getvalue() == text
+    ok, out, _ = load(path)
+    assert ok and "tidak berubah" in out
+
+
+def test_the_same_story_in_another_layout_changes_only_the_layout(tmp_path):
+    path = write(tmp_path, "a.txt", FULL)
+    load(path)
+    version = Article.objects.get().version
+    path.write_text(TAGS_APART + "\n", encoding="utf-8")
+    ok, out, _ = load(path)
+    assert ok and "tata letak berkas diperbarui" in out
+    story = Article.objects.get()
+    assert story.version == version and story.revisions.count() == 1
+    out = StringIO()
+    call_command("exportseed", story.slug, stdout=out)
+    assert out.getvalue() == TAGS_APART + "\n"
+    ok, out, _ = load(path)
+    assert ok and "tidak berubah" in out and "tata letak" not in out
+
+
+def test_what_the_database_keeps_otherwise_is_reported_line_by_line(tmp_path):
+    Editor.objects.create(name="Asep Saepudin")
+    text = FULL.replace("Editor: Asep Saepudin", "Editor: ASEP SAEPUDIN").replace(
+        "Banjir\nTasikmalaya", "Banjir\nTasikmalaya\nbanjir"
+    )
+    path = write(tmp_path, "a.txt", text)
+    ok, out, _ = load(path)
+    assert ok and "dibuat" in out
+    assert (
+        f"{path}:16: disimpan sebagai 'Editor: Asep Saepudin' (di berkas: 'Editor: ASEP SAEPUDIN')"
+        in out
+    )
+    assert f"{path}:24: 'banjir' tidak disimpan" in out
+    ok, out, _ = load(path)  # the same story, as the database keeps it
+    assert ok and "tidak berubah" in out

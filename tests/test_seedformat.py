@@ -1,12 +1,25 @@
 """The seed format on its own: each rule, the malformed cases, and the round trip."""
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from articles.seedformat import RelatedLink, SeedFormatError, decode, parse, render
+from articles.seedformat import (
+    CANONICAL,
+    Layout,
+    RelatedLink,
+    SeedFormatError,
+    decode,
+    parse,
+    render,
+)
+from tests.seed_documents import documents, edited
 
 SEED_FILES = sorted((Path(settings.BASE_DIR) / "seeds").glob("*.txt"))
 
@@ -167,14 +180,85 @@ def test_binary_garbage_is_refused_with_the_line_of_the_bad_byte():
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda path: path.name)
-def test_every_shipped_seed_round_trips(path):
-    text = path.read_text(encoding="utf-8")
-    assert render(parse(decode(path.read_bytes()))) == text.rstrip("\n")
+def test_every_shipped_seed_round_trips_byte_for_byte(path):
+    data = path.read_bytes()
+    assert render(parse(decode(data))).encode("utf-8") == data
 
 
 @pytest.mark.parametrize("text", [FULL, MINIMAL], ids=["full", "minimal"])
 def test_own_documents_round_trip(text):
     assert render(parse(text)) == text
+
+
+TAGS_APART = FULL.replace("Banjir\nTasikmalaya", "Banjir\n\nTasikmalaya")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TAGS_APART,
+        FULL + "\n",
+        FULL.replace("Editor: Asep Saepudin", "Editor: Asep Saepudin  "),
+        FULL.replace("\n", " \n"),
+        "\ufeff" + FULL.replace("\n", "\r\n") + "\r\n",
+        FULL.replace("\n", "\r"),
+        FULL.replace("\n\n", "\n\n\n"),
+        FULL.replace("\n\nTags", "\n  \n\t\nTags"),
+        FULL.replace("Tags\n\nBanjir", "  Tags\nBanjir"),
+        MINIMAL.replace("Tags\n\nTerkini", "Tags\nTerkini"),
+        FULL.replace("3 Januari 2023, 07:05 WITA", "03 januari 2023, 7:05 wita"),
+        FULL.replace("Editor: ", "Editor:").replace(", ANTARA", " ,ANTARA,"),
+        FULL.replace("Baca Juga: ", "Baca Juga:   "),
+        MINIMAL.replace("Terkini\n\n", "Terkini\n\nBerita lain\n\n") + "\n\nBerita populer\n",
+    ],
+    ids=[
+        "blank-line-between-tags", "final-newline", "trailing-spaces", "trailing-spaces-everywhere",
+        "bom-crlf", "cr", "two-blank-lines", "blank-lines-of-spaces", "tag-under-heading",
+        "terkini-under-tags", "date-spelling", "editor-and-sources-spelling", "baca-juga-spacing",
+        "scraped-lists",
+    ],
+)  # fmt: skip
+def test_every_layout_the_format_allows_is_kept(text):
+    story = parse(text)
+    assert render(story) == text
+    assert story == parse(render(story, layout=CANONICAL))
+
+
+def test_a_changed_story_keeps_the_layout_that_still_applies_and_falls_back_elsewhere():
+    story = parse(TAGS_APART.replace("Editor: ", "Editor:") + "\n")
+    more_tags = replace(story, tags=(*story.tags, "Cibeureum"))
+    assert render(more_tags).endswith(
+        "Tags\n\nBanjir\n\nTasikmalaya\n\nCibeureum\n\nTerkini\n\nTerpopuler\n"
+    )
+    assert "\nEditor:Asep Saepudin\n" in render(more_tags)
+    new_editor = replace(story, editor="Rina")
+    assert "\nEditor: Rina\n" in render(new_editor)
+    under_heading = parse(MINIMAL.replace("Tags\n\nTerkini", "Tags\nTerkini"))
+    tagged = replace(under_heading, tags=("Banjir",))
+    assert render(tagged).endswith("Tags\n\nBanjir\n\nTerkini\n\nTerpopuler")
+    assert parse(render(tagged)) == tagged
+
+
+def test_an_end_mark_on_a_line_of_its_own_is_text():
+    story = parse(MINIMAL.replace("Satu paragraf saja.", "Satu paragraf saja.\n***"))
+    assert story.paragraphs == ("Satu paragraf saja.\n***",)
+    assert story.end_mark is False
+
+
+def test_layout_from_the_database_that_is_not_a_layout_counts_as_canonical():
+    story = parse(FULL)
+    for data in (None, [], "x", {"newline": 3, "gaps": "no", "lines": {"editor": 1}}):
+        assert Layout.from_json(data) == CANONICAL
+        assert render(story, layout=Layout.from_json(data)) == FULL
+    tampered = Layout(
+        prefix="x", newline="--", gaps={"block": "oops"}, gaps_at={"tag.0": "x"},
+        lines={"editor": "Editor: Orang Lain", "tags": "Tags\nX"}, end="tail",
+    )  # fmt: skip
+    assert render(story, layout=tampered) == FULL
+    assert (
+        Layout.from_json(parse(TAGS_APART + "\n").layout.to_json())
+        == parse(TAGS_APART + "\n").layout
+    )
 
 
 def test_related_links_after_the_last_paragraph_round_trip():
@@ -186,3 +270,21 @@ def test_related_links_after_the_last_paragraph_round_trip():
 
 def test_seed_directory_is_not_empty():
     assert SEED_FILES, "seeds/ should ship at least one story"
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(documents())
+def test_every_document_the_parser_accepts_renders_back_as_it_was_written(text):
+    story = parse(decode(text.encode("utf-8")))
+    assert render(story) == text
+    canonical = render(story, layout=CANONICAL)
+    assert parse(canonical) == story
+    assert render(parse(canonical)) == canonical
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(documents(), st.data())
+def test_a_changed_story_keeps_its_layout_only_where_that_still_reads_as_the_story(text, data):
+    changed = data.draw(edited(parse(text)))
+    assume(parse(render(changed, layout=CANONICAL)) == changed)  # what the format can say
+    assert parse(render(changed)) == changed

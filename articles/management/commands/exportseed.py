@@ -1,4 +1,8 @@
-"""Write stories back out in the seed format, the inverse of `loadseeds`."""
+"""Write stories back out in the seed format, the inverse of `loadseeds`.
+
+`exportseed SLUG` prints the document alone, as it is written to a file (no newline is
+added), so that `exportseed SLUG > story.txt` makes the file the story was loaded from.
+"""
 
 from pathlib import Path
 
@@ -24,13 +28,13 @@ class Command(BaseCommand):
             article = stories.filter(slug=slug).first()
             if article is None:
                 raise CommandError(f"Tidak ada berita (dengan waktu terbit) bertautan '{slug}'.")
-            self.stdout.write(export_article(article))
+            self.stdout.write(export_article(article), ending="")  # the document, byte for byte
             return
         directory.mkdir(parents=True, exist_ok=True)
         count = 0
         for article in stories.order_by("pk"):
             (directory / f"{article.slug}.txt").write_text(
-                export_article(article), encoding="utf-8"
+                export_article(article), encoding="utf-8", newline=""
             )
             count += 1
         self.stdout.write(self.style.SUCCESS(f"{count} berita ditulis ke {directory}."))

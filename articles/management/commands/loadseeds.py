@@ -6,6 +6,10 @@ again changes nothing. The exit status is non-zero when any file failed.
 
 New stories go to the site `--site DOMAIN` names; without it, to the site whose
 dateline the story opens with ("ZONA PRIANGAN -"), else to the default site.
+
+A story keeps how its file was written, so `exportseed` gives the file back byte for
+byte; where the database keeps something otherwise (a name it already had in other
+capitals, a tag given twice), the file's line and the stored one are reported.
 """
 
 from pathlib import Path
@@ -53,6 +57,10 @@ class Command(BaseCommand):
                 continue
             style = self.style.WARNING if result.outcome is Outcome.KEPT else self.style.SUCCESS
             self.stdout.write(style(f"{path}: {result.article.headline} — {result.outcome.value}"))
+            for difference in result.differences:
+                self.stdout.write(
+                    self.style.WARNING(f"{path}:{difference.line}: {_said(difference)}")
+                )
         linked = link_related_titles()
         if linked:
             self.stdout.write(f"{linked} tautan Baca Juga terhubung ke beritanya.")
@@ -79,3 +87,12 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"{path}: tidak ada berkas atau folder dengan nama ini.")
         return files
+
+
+def _said(difference):
+    """What the database keeps otherwise than the file, on that line."""
+    if difference.exported is None:
+        return f"'{difference.written}' tidak disimpan; ekspor berita ini tanpa baris itu"
+    if difference.written is None:
+        return f"ekspor berita ini menambah baris '{difference.exported}'"
+    return f"disimpan sebagai '{difference.exported}' (di berkas: '{difference.written}')"
