@@ -28,6 +28,12 @@ default site's, as its readers reach it: 20 sites x 5,000 stories is
 `--stories 100000 --sites 20`; with `--baseline-stories 100000` (one site by default,
 `--baseline-sites`) each page is loaded side by side on one site of 100,000 stories.
 
+With `--edge`, the home and article pages are loaded through Varnish (the project's
+VCL, on the next port but one) and set beside the same page rendered by gunicorn and
+beside Varnish serving a static file of the same size; then `--publishes` stories are
+published one after another and the time from each publish to the home page through
+Varnish showing it is reported (p50, p99): the purge-to-fresh time.
+
 With `--baseline-stories N --baseline-database-url URL`, a second server runs over
 N stories (its own database and Redis database) beside the first, and each page's
 rendered requests are loaded on one right after the other: the p50 ratio of the two
@@ -90,6 +96,8 @@ def parse_args():
     parser.add_argument("--baseline-database-url", help="the baseline's database (required)")
     parser.add_argument("--baseline-sites", type=int, default=1, help="the baseline's sites")
     parser.add_argument("--baseline-cache-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument("--edge", action="store_true", help="load home and article via Varnish")
+    parser.add_argument("--publishes", type=int, default=100, help="--edge: purge-to-fresh runs")
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_stories and not args.baseline_database_url:
@@ -259,6 +267,81 @@ def profile(page, pages):
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def edge_run(args, env, workdir, pages):
+    """`--edge`: see the module docstring."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from articles import workflow
+    from articles.models import Article, Site
+    from articles.sampling import reader_client
+    from tests.edge import Varnish
+
+    varnish = Varnish(args.port)
+    edge_settings = {"EDGE_CACHE_SECONDS": "3600", "EDGE_PURGE_URLS": varnish.url}
+    env = {**env, **edge_settings}
+    settings.EDGE_CACHE_SECONDS, settings.EDGE_PURGE_URLS = 3600, [varnish.url]  # we publish
+    sizes = {page: len(reader_client().get(pages[page]).content) for page in ("home", "article")}
+    static_root = Path(env["STATIC_ROOT"])
+    for page, size in sizes.items():  # before gunicorn starts: WhiteNoise lists files then
+        (static_root / f"bench-{page}.html").write_bytes(b"x" * size)
+    server = start_gunicorn(args, env, args.port)
+    varnish.start()
+    try:
+        print(f"\n{args.stories} stories on {args.sites} site(s), edge mode, wrk -t{args.threads} "
+              f"-c{args.connections} -d{args.duration}s")  # fmt: skip
+        print(f"{'page':<10}{'bytes':>8}{'rendered':>10}{'edge':>9}{'static':>9}"
+              f"{'x rendered':>12}{'% static':>10}{'edge p50 ms':>13}{'p99 ms':>8}")  # fmt: skip
+        for page, size in sizes.items():
+            rendered = wrk(args, pages[page], "miss", workdir)
+            varnish.get(pages[page], host="127.0.0.1")
+            through_edge = wrk(args, pages[page], "hit", workdir, varnish.port)
+            static_path = f"/{settings.STATIC_URL.strip('/')}/bench-{page}.html"
+            varnish.get(static_path, host="127.0.0.1")
+            static = wrk(args, static_path, "hit", workdir, varnish.port)
+            errors = [run["errors"] for run in (rendered, through_edge, static)]
+            print(
+                f"{page:<10}{size:>8}{rendered['rps']:>10.0f}{through_edge['rps']:>9.0f}"
+                f"{static['rps']:>9.0f}{through_edge['rps'] / rendered['rps']:>12.1f}"
+                f"{100 * through_edge['rps'] / static['rps']:>9.0f}%"
+                f"{through_edge['p50_us'] / 1000:>13.2f}{through_edge['p99_us'] / 1000:>8.2f}"
+                + (
+                    f"  (errors: rendered {errors[0]}, edge {errors[1]}, static {errors[2]})"
+                    if any(errors)
+                    else ""
+                )
+            )
+        editor, _ = get_user_model().objects.get_or_create(
+            username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+        )
+        site = Site.objects.default()
+        fresh = []
+        for number in range(args.publishes):
+            story = Article.objects.create(
+                headline=f"Kabar segar nomor {number} {secrets.token_hex(3)}", body="Isi.",
+                site=site, status=Article.Status.IN_REVIEW,
+            )  # fmt: skip
+            varnish.get("/", host="127.0.0.1")  # the home page is in the edge before
+            started = time.perf_counter()
+            workflow.perform(story, "publish", user=editor)
+            while story.headline not in varnish.get("/", host="127.0.0.1")[2]:
+                if time.perf_counter() - started > 10:
+                    raise SystemExit(f"publish {number} not fresh through the edge after 10 s")
+            fresh.append(time.perf_counter() - started)
+        print(
+            f"purge to fresh over {len(fresh)} publishes: p50 {percentile(fresh, 0.5) * 1000:.1f} ms, "
+            f"p99 {percentile(fresh, 0.99) * 1000:.1f} ms, max {max(fresh) * 1000:.1f} ms"
+        )
+    finally:
+        varnish.cleanup()
+        stop(server)
+
+
 def main():
     args = parse_args()
     if shutil.which("wrk") is None and not args.profile:
@@ -285,6 +368,8 @@ def main():
     manage(env, "collectstatic", "--noinput", "-v0")
     if args.profile:
         return profile(args.profile, pages)
+    if args.edge:
+        return edge_run(args, env, workdir, pages)
     queries = {page: len(page_queries(url)) for page, url in pages.items() if url}
     cold = {page: cold_render(url) for page, url in pages.items() if url}
     connection.close()
