@@ -36,6 +36,17 @@ ZONES = {
 }
 
 
+def time_zone_field(help_text):
+    """WIB, WITA or WIT: a site's clock, or a story's."""
+    return models.CharField(
+        _("zona waktu"),
+        max_length=4,
+        choices=StoryTimeZone.choices,
+        default=StoryTimeZone.WIB,
+        help_text=help_text,
+    )
+
+
 # Links readers may follow: web addresses only, never javascript:, data: or ftp:.
 web_url = URLValidator(
     schemes=["http", "https"],
@@ -220,13 +231,7 @@ class Site(models.Model):
         blank=True,
         help_text=_("Untuk Google News dan kartu berbagi; tanpa logo dipakai logo bawaan."),
     )
-    time_zone = models.CharField(
-        _("zona waktu"),
-        max_length=4,
-        choices=StoryTimeZone.choices,
-        default=StoryTimeZone.WIB,
-        help_text=_("Zona waktu bawaan berita baru situs ini dan Indeks-nya."),
-    )
+    time_zone = time_zone_field(_("Zona waktu bawaan berita baru situs ini dan Indeks-nya."))
     sections = models.ManyToManyField(
         "Section",
         verbose_name=_("kanal"),
@@ -558,12 +563,8 @@ class Article(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
-    time_zone = models.CharField(
-        _("zona waktu"),
-        max_length=4,
-        choices=StoryTimeZone.choices,
-        default=StoryTimeZone.WIB,
-        help_text=_("Zona waktu yang dipakai untuk menampilkan waktu terbit berita ini."),
+    time_zone = time_zone_field(
+        _("Zona waktu yang dipakai untuk menampilkan waktu terbit berita ini.")
     )
     first_published_at = models.DateTimeField(
         _("pertama terbit"), null=True, blank=True, editable=False
