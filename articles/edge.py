@@ -2,7 +2,7 @@
 lifetime the edge may keep it, and purges by tag sent from the task queue.
 
 Every public page names what it shows as tags (`xkey` for Varnish's xkey vmod, the
-same as `Surrogate-Key` for CDNs that read it): its site (`site-3`), each story it
+same as `Surrogate-Key` for Fastly and `Cache-Tag` for Cloudflare): its site (`site-3`), each story it
 shows (`story-123`: its own page, and every list with its card), and the subject
 of a list page (`kanal-7`, `tag-12`, `editor-4`, `source-2`). Anonymous readers'
 pages may be kept by the edge for EDGE_CACHE_SECONDS (0: no edge), never past the time the site's
@@ -86,8 +86,9 @@ class TagsMiddleware:
         response = self.get_response(request)
         site = getattr(request, "site", None)
         if site is not None and response.status_code == 200:
-            tags = " ".join(sorted(collected(request) | {f"site-{site.pk}"}))
-            response["xkey"] = response["Surrogate-Key"] = tags
+            tags = sorted(collected(request) | {f"site-{site.pk}"})
+            response["xkey"] = response["Surrogate-Key"] = " ".join(tags)
+            response["Cache-Tag"] = ",".join(tags)  # Cloudflare's spelling
         return response
 
 
