@@ -2,14 +2,15 @@
 lifetime the edge may keep it, and purges by tag sent from the task queue.
 
 Every public page names what it shows as tags (`xkey` for Varnish's xkey vmod, the
-same as `Surrogate-Key` for Fastly and `Cache-Tag` for Cloudflare): its site (`site-3`), each story it
-shows (`story-123`: its own page, and every list with its card), and the subject
-of a list page (`kanal-7`, `tag-12`, `editor-4`, `source-2`). Anonymous readers'
-pages may be kept by the edge for EDGE_CACHE_SECONDS (0: no edge), never past the time the site's
-next scheduled story goes live (it joins the Terkini every page shows), while
-browsers revalidate each time. A change purges the tags it touches once it commits
-(`caching.purge_on_commit`), through the task queue (`articles.tasks.purge_edge`), so
-a slow or absent edge never slows or fails an editor's save; failed purges are retried.
+same as `Surrogate-Key` for Fastly and `Cache-Tag` for Cloudflare): its site
+(`site-3`), each story it shows (`story-123`: its own page, and every list with its
+card), and the subject of a list page (`kanal-7`, `tag-12`, `editor-4`, `source-2`).
+Anonymous readers' pages may be kept by the edge for EDGE_CACHE_SECONDS (0: no edge),
+never past the time the site's next scheduled story goes live (it joins the Terkini
+every page shows), while browsers revalidate each time. A change purges the tags it
+touches once it commits (`caching.purge_on_commit`), through the task queue
+(`articles.tasks.purge_edge`), so a slow or absent edge never slows or fails an
+editor's save; failed purges are retried.
 """
 
 import logging
