@@ -410,7 +410,11 @@ def main():
     print(f"\n{args.stories} stories on {args.sites} site(s), {connection.vendor}, cache {args.cache_url}, "
           f"{args.workers} gunicorn workers, wrk -t{args.threads} -c{args.connections} "
           f"-d{args.duration}s")  # fmt: skip
-    compared = f"p50 at {args.baseline_stories}" if baseline else ""
+    compared = (
+        f"beside {args.baseline_stories} stories on {args.baseline_sites} site(s): p50; req/s"
+        if baseline
+        else ""
+    )
     print(
         f"{'page':<18}{'cache':<7}{'req/s':>9}{'% ceil':>8}{'p50 ms':>9}{'p99 ms':>9}{'SQL':>5}"
         f"{'errors':>8}  {'after a purge':>15}  {compared}"
@@ -423,7 +427,10 @@ def main():
         ratio = ""
         if beside:
             baseline_p50 = beside["p50_us"] / 1000
-            ratio = f"{baseline_p50:.2f} ms, x{result['p50_us'] / beside['p50_us']:.2f}"
+            ratio = (
+                f"{baseline_p50:.2f} ms, x{result['p50_us'] / beside['p50_us']:.2f}; "
+                f"{beside['rps']:.0f} req/s, x{result['rps'] / beside['rps']:.2f}"
+            )
             ratio += f" ({beside['errors']} errors)" if beside["errors"] else ""
         print(
             f"{page:<18}{mode:<7}{result['rps']:>9.0f}{share:>7.0f}%{result['p50_us'] / 1000:>9.2f}"
