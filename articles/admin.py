@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import autosave, desk, placements, planning, presence, revisions, workflow
+from . import (
+    autosave,
+    desk,
+    placements,
+    planning,
+    presence,
+    revisions,
+    seedformat,
+    workflow,
+)
 from .caching import purge_on_commit, purge_when_public, story_site_ids
 from .models import (
     ZONES,
@@ -554,6 +563,13 @@ class ArticleAdmin(admin.ModelAdmin):
             .astimezone(zone)
             .strftime("%Y-%m-%dT%H:%M"),
             "history": self._history(article),
+            "embargo_line": (
+                seedformat.format_date_line(
+                    article.embargo_until.astimezone(zone), article.time_zone
+                )
+                if article.embargo_until
+                else ""
+            ),
             **self._placement_context(request, article),
             "also_editing": presence.mark_open(article.pk, request.user),
             "presence_heartbeat_seconds": presence.HEARTBEAT_SECONDS,

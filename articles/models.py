@@ -609,8 +609,8 @@ class Article(models.Model):
         blank=True,
         help_text=_(
             "Sebelum waktu ini berita tidak dapat diterbitkan atau dijadwalkan oleh siapa pun; "
-            "hanya redaksi dan mitra yang dipilih yang melihatnya. Tidak dapat diubah setelah "
-            "berita terbit atau dijadwalkan."
+            "hanya redaksi dan mitra yang dipilih yang melihatnya. Menurut zona waktu berita; "
+            "tidak dapat diubah setelah berita terbit atau dijadwalkan."
         ),
     )
     embargo_partners = models.ManyToManyField(

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
             name="embargo_until",
             field=models.DateTimeField(
                 blank=True,
-                help_text="Sebelum waktu ini berita tidak dapat diterbitkan atau dijadwalkan oleh siapa pun; hanya redaksi dan mitra yang dipilih yang melihatnya. Tidak dapat diubah setelah berita terbit atau dijadwalkan.",
+                help_text="Sebelum waktu ini berita tidak dapat diterbitkan atau dijadwalkan oleh siapa pun; hanya redaksi dan mitra yang dipilih yang melihatnya. Menurut zona waktu berita; tidak dapat diubah setelah berita terbit atau dijadwalkan.",
                 null=True,
                 verbose_name="embargo sampai",
             ),
