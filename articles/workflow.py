@@ -12,6 +12,10 @@ Every rule holds per site: a user acts only on stories of the sites they work on
 (`articles.network`). A story runs on other sites through placements, each with
 its own time: `place()` puts it on a site (or reschedules it there), and
 `withdraw_placement()` takes it off one site, leaving the others.
+
+A story under embargo goes live neither now nor at a time before the embargo, for
+any role (`embargo_refusal()`, which imports use too). The story's author is told
+(`articles.desk`) when it is sent back, published or scheduled.
 """
 
 from dataclasses import dataclass

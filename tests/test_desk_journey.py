@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Notification
+from articles.models import Article, Assignment, Notification
 from tests.browser import DESKTOP, requires_chromium, screenshot
 from tests.factories import make_staff
 
@@ -111,6 +111,17 @@ def test_reporter_and_editor_work_a_story_through_note_fix_embargo_and_publish(
     ).exists()
     reporter.goto(f"{live_server.url}/admin/")
     assert reporter.locator(".notification-count").inner_text() == "1"
+    # The budget: tomorrow's assignment on the calendar, on the site's clock.
+    due = timezone.localtime() + timedelta(days=1)
+    Assignment.objects.create(
+        title="Dampak gempa pada sekolah",
+        site=article.site,
+        reporter=article.author,
+        due_at=due,
+    )
+    editor.goto(f"{live_server.url}/admin/articles/assignment/calendar/?hari={due:%Y-%m-%d}")
+    assert f"{due:%H:%M} WIB" in editor.locator(".calendar-items").inner_text()
+    screenshot(editor, "desk-4-calendar")
     reader = browser.new_context(viewport=DESKTOP).new_page()
     reader.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert reader.locator("h1").inner_text() == "Gempa Guncang Garut Selatan"
