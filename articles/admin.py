@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
@@ -750,9 +751,11 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["GET", "POST"])
         if not request.user.has_perm("articles.add_note"):
             raise PermissionDenied
-        parent = None
-        if request.POST.get("parent"):
-            parent = get_object_or_404(Note, pk=request.POST["parent"], article=article)
+        try:
+            parent_id = int(request.POST["parent"]) if request.POST.get("parent") else None
+        except ValueError:
+            raise Http404(_("Catatan yang dibalas tidak dikenal.")) from None
+        parent = get_object_or_404(Note, pk=parent_id, article=article) if parent_id else None
         try:
             paragraph = int(request.POST["paragraph"]) if request.POST.get("paragraph") else None
             desk.add_note(
@@ -1196,13 +1199,29 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 class AssignmentForm(forms.ModelForm):
+    """An assignment, its due time shown and read on its site's clock (WIB, WITA, WIT)."""
+
     class Meta:
         model = Assignment
         fields = ["title", "notes", "reporter", "site", "section", "due_at", "status"]
+        help_texts = {"due_at": _("Menurut zona waktu situsnya.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["due_at"] = self.instance.local_due_at.replace(tzinfo=None)
 
     def clean(self):
         cleaned = super().clean()
+        due_at, site = cleaned.get("due_at"), cleaned.get("site")
+        if due_at and site:
+            local = timezone.localtime(due_at).replace(tzinfo=None)
+            cleaned["due_at"] = timezone.make_aware(local, site.zone)
+        return self._check_site(cleaned)
+
+    def _check_site(self, cleaned):
         site, section = cleaned.get("site"), cleaned.get("section")
+        reporter = cleaned.get("reporter")
         if site and section and not site.sections.filter(pk=section.pk).exists():
             self.add_error(
                 "section",
@@ -1210,6 +1229,15 @@ class AssignmentForm(forms.ModelForm):
                     _("Kanal %(section)s tidak ada di %(site)s; pilih kanal situs itu."),
                     code="section_not_on_site",
                     params={"section": section, "site": site},
+                ),
+            )
+        if site and reporter and not may_work_on(reporter, site.pk):
+            self.add_error(
+                "reporter",
+                ValidationError(
+                    _("%(reporter)s bukan redaksi %(site)s; pilih redaksi situs itu."),
+                    code="reporter_not_on_site",
+                    params={"reporter": reporter.get_username(), "site": site},
                 ),
             )
         return cleaned
@@ -1224,7 +1252,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["status", "site", "section"]
     list_select_related = ["reporter", "site", "section", "article"]
     search_fields = ["title", "notes"]
-    autocomplete_fields = ["reporter", "section"]
+    autocomplete_fields = ["section"]
     date_hierarchy = "due_at"
     actions = ["make_drafts"]
     readonly_fields = ["draft_link"]
@@ -1239,6 +1267,12 @@ class AssignmentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if "site" in form.base_fields:
             form.base_fields["site"].queryset = user_sites(request.user)
+        if "reporter" in form.base_fields:
+            # The staff of the user's sites (a plain list: not everyone may search accounts).
+            staff = get_user_model().objects.filter(is_active=True, is_staff=True)
+            if not works_on_every_site(request.user):
+                staff = staff.filter(newsroom_sites__in=user_site_ids(request.user)).distinct()
+            form.base_fields["reporter"].queryset = staff.order_by("username")
         return form
 
     def save_model(self, request, obj, form, change):

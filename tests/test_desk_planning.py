@@ -122,3 +122,36 @@ def test_planning_service_refuses_a_user_of_another_site(desk):
     outsider = make_staff("Editor", "luar", sites=[make_site()])
     with pytest.raises(PermissionDenied):
         planning.draft_from_assignment(assignment(desk), user=outsider)
+
+
+def test_an_editor_plans_an_assignment_for_a_reporter_of_the_site(client, desk):
+    outsider = make_staff("Penulis", "luar", sites=[make_site()])
+    client.force_login(desk["editor"])
+    add = reverse("admin:articles_assignment_add")
+    form = client.get(add).context["adminform"].form
+    assert list(form.fields["reporter"].queryset) == [desk["editor"], desk["reporter"]]
+    due = timezone.localtime() + timedelta(days=2)
+    data = {
+        "title": "Banjir Rob di Jayapura",
+        "notes": "Wawancara warga Hamadi.",
+        "site": desk["papua"].pk,
+        "section": desk["kanal"].pk,
+        "due_at_0": due.strftime("%Y-%m-%d"),
+        "due_at_1": "10:00:00",
+        "status": "assigned",
+    }
+    assert client.post(add, data | {"reporter": outsider.pk}).status_code == 200
+    response = client.post(add, data | {"reporter": desk["reporter"].pk})
+    assert response.status_code == 302
+    planned = Assignment.objects.get()
+    assert planned.reporter == desk["reporter"] and planned.created_by == desk["editor"]
+    assert f"{planned.local_due_at:%H:%M}" == "10:00"  # on Zona Papua's clock: WIT
+    assert planned.due_at.astimezone(ZoneInfo("UTC")).hour == 1
+
+
+def test_a_reply_to_an_unknown_note_is_a_404(client, desk):
+    article = make_article(site=desk["papua"])
+    client.force_login(desk["editor"])
+    url = reverse("admin:articles_article_notes", args=[article.pk])
+    assert client.post(url, {"body": "x", "parent": "abc"}).status_code == 404
+    assert client.post(url, {"body": "x", "parent": "999999"}).status_code == 404
