@@ -154,3 +154,14 @@ def test_a_user_cannot_open_another_users_notification(client, newsroom):
     notification = Notification.objects.get(recipient=people["penulis"])
     url = reverse("admin:articles_notification_open", args=[notification.pk])
     assert client.post(url).status_code == 404
+
+
+def test_staff_of_a_site_the_story_is_placed_on_can_be_mentioned(newsroom):
+    from articles.models import Placement, Site
+
+    article, people = newsroom
+    placed_on = people["luar"].newsroom_sites.get()
+    Placement.objects.create(article=article, site=placed_on, published_at=None)
+    desk.add_note(article, user=people["editor"], body="@luar tayang juga di situsmu")
+    assert recipients(Notification.Kind.MENTION) == ["luar"]
+    assert Site.objects.default().pk != placed_on.pk
