@@ -149,14 +149,15 @@ class ArticleAdminForm(forms.ModelForm):
         scheduled (its readers, or its schedule, would already have it)."""
         value = self.cleaned_data.get("embargo_until")
         if value is not None:
-            zone = ZONES[self.data.get(self.add_prefix("time_zone")) or self.instance.time_zone]
+            # `time_zone` comes before it in the form, so it is cleaned already.
+            zone = ZONES[self.cleaned_data.get("time_zone") or self.instance.time_zone]
             value = timezone.make_aware(timezone.localtime(value).replace(tzinfo=None), zone)
         story = self.instance
         if story.pk and value != story.embargo_until and embargo_is_fixed(story):
             raise ValidationError(
                 _(
-                    "Embargo tidak dapat ditambah atau diubah setelah berita terbit atau "
-                    "dijadwalkan; tarik dulu bila memang harus diembargo."
+                    "Embargo tidak dapat ditambah atau diubah pada berita yang sudah terbit "
+                    "atau dijadwalkan: pembacanya, atau jadwalnya, sudah ada."
                 ),
                 code="embargo_after_publish",
             )

@@ -34,7 +34,7 @@ def form_data(post):
     """The posted form as {name: value}, without its bookkeeping and files."""
     data = {}
     for name in post:
-        if name in SKIPPED or name.endswith(("TOTAL_FORMS", "INITIAL_FORMS", "-FORMS")):
+        if name in SKIPPED or name.endswith(("TOTAL_FORMS", "INITIAL_FORMS", "NUM_FORMS")):
             continue
         values = post.getlist(name)
         data[name] = values[0][:MAX_FIELD_LENGTH] if len(values) == 1 else values
