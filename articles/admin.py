@@ -1,9 +1,10 @@
 """The editors' desk: stories with their workflow, revisions and preview; reference data."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
@@ -18,14 +19,29 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import placements, presence, revisions, workflow
+from . import (
+    autosave,
+    desk,
+    placements,
+    planning,
+    presence,
+    revisions,
+    seedformat,
+    workflow,
+)
 from .caching import purge_on_commit, purge_when_public, story_site_ids
 from .models import (
     ZONES,
     Article,
     ArticleSource,
+    Assignment,
+    Byline,
     DailyViews,
+    DeskPreference,
     Editor,
+    Note,
+    Notification,
+    Partner,
     Photo,
     Placement,
     RelatedLink,
@@ -72,6 +88,16 @@ class RelatedLinkInline(admin.TabularInline):
         return 0 if obj and obj.related_links.exists() else 1
 
 
+class BylineInline(admin.TabularInline):
+    """The people credited on the story, in the order the page prints them."""
+
+    model = Byline
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["position", "person", "role"]
+    ordering = ["position", "pk"]
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The story form: the lead photo edited in place, and a guard against lost edits."""
 
@@ -87,14 +113,18 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "headline", "slug", "dateline", "body", "end_mark", "correction",
             "site", "section", "editor", "tags", "photo", "time_zone",
+            "embargo_until", "embargo_partners",
         ]  # fmt: skip
-        widgets = {"body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
+            "embargo_partners": forms.CheckboxSelectMultiple,
+        }
         help_texts = {
             "tags": _("Pisahkan dengan koma; tag yang sudah ada ditawarkan saat mengetik.")
         }
 
     class Media:
-        js = ["js/tag-suggestions.js", "js/presence.js"]
+        js = ["js/tag-suggestions.js", "js/presence.js", "js/autosave.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +137,32 @@ class ArticleAdminForm(forms.ModelForm):
         if photo:
             self.fields["photo_caption"].initial = photo.caption
             self.fields["photo_credit"].initial = photo.credit
+        if "embargo_until" in self.fields and self.instance.embargo_until:
+            # Shown, and read back (`clean_embargo_until`), on the story's own clock.
+            zone = ZONES[self.instance.time_zone]
+            self.initial["embargo_until"] = self.instance.embargo_until.astimezone(zone).replace(
+                tzinfo=None
+            )
         self.other_changes = []
+
+    def clean_embargo_until(self):
+        """On the story's clock; never added or changed once the story is published or
+        scheduled (its readers, or its schedule, would already have it)."""
+        value = self.cleaned_data.get("embargo_until")
+        if value is not None:
+            # `time_zone` comes before it in the form, so it is cleaned already.
+            zone = ZONES[self.cleaned_data.get("time_zone") or self.instance.time_zone]
+            value = timezone.make_aware(timezone.localtime(value).replace(tzinfo=None), zone)
+        story = self.instance
+        if story.pk and value != story.embargo_until and embargo_is_fixed(story):
+            raise ValidationError(
+                _(
+                    "Embargo tidak dapat ditambah atau diubah pada berita yang sudah terbit "
+                    "atau dijadwalkan: pembacanya, atau jadwalnya, sudah ada."
+                ),
+                code="embargo_after_publish",
+            )
+        return value
 
     def clean_body(self):
         """Browsers send CRLF from a textarea; paragraphs are kept with plain newlines."""
@@ -177,6 +232,13 @@ class ArticleAdminForm(forms.ModelForm):
         if image:
             make_renditions_soon(photo)
         article.photo = photo
+
+
+def embargo_is_fixed(article):
+    """Published, scheduled, or live once: the embargo can no longer change."""
+    return article.status == Article.Status.PUBLISHED or (
+        article.first_published_at is not None and article.first_published_at <= timezone.now()
+    )
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -268,7 +330,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ["-updated_at"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["photo", "editor", "section"]
-    inlines = [ArticleSourceInline, RelatedLinkInline]
+    inlines = [BylineInline, ArticleSourceInline, RelatedLinkInline]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dateline", "body", "end_mark", "loaded_version"]}),
         (
@@ -286,7 +348,16 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Redaksi"), {"fields": ["site", "section", "editor", "tags", "author"]}),
         (
             _("Penerbitan"),
-            {"fields": ["status_badge", "publication_time", "time_zone", "correction"]},
+            {
+                "fields": [
+                    "status_badge",
+                    "publication_time",
+                    "time_zone",
+                    "correction",
+                    "embargo_until",
+                    "embargo_partners",
+                ]
+            },
         ),
     ]
 
@@ -375,6 +446,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None and obj.first_published_at is not None:
             # Part of the public address once it has been live: the slug, the origin.
             readonly += ["slug", "site"]
+        if (obj is not None and embargo_is_fixed(obj)) or not request.user.has_perm(
+            workflow.PUBLISH_PERMISSION
+        ):
+            readonly += ["embargo_until", "embargo_partners"]
         return readonly
 
     def has_view_permission(self, request, obj=None):
@@ -407,6 +482,9 @@ class ArticleAdmin(admin.ModelAdmin):
         article = form.instance
         placements.sync_origin(article, previous_site_id=form.initial.get("site"))
         revisions.record(article, user=request.user)
+        autosave.discard(request.user, article)
+        if not change:
+            autosave.discard(request.user, None)  # the new story's form is saved now
         presence.mark_closed(article.pk, request.user)
         # An edit to a live story, at once; one that moves it between lists purges them too.
         listed_elsewhere = {"site", "section", "tags"} & set(form.changed_data)
@@ -429,7 +507,58 @@ class ArticleAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if article is not None:
             extra_context.update(self._workflow_context(request, article))
+            extra_context.update(self._notes_context(article))
+            if self.has_change_permission(request, article):
+                extra_context.update(self._autosave_context(request, article))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self._autosave_context(request, None)}
+        return super().add_view(request, form_url, extra_context)
+
+    def _autosave_context(self, request, article):
+        """Where the form keeps its autosave, and the one to offer back, with its diff."""
+        kept = autosave.recoverable(request.user, article) if request.method == "GET" else None
+        url = (
+            reverse("admin:articles_article_autosave", args=[article.pk])
+            if article
+            else reverse("admin:articles_article_autosave_new")
+        )
+        return {
+            "autosave_url": url,
+            "autosave_seconds": autosave.AUTOSAVE_SECONDS,
+            "autosave": kept,
+            "autosave_changes": autosave.changes(kept, article) if kept else [],
+        }
+
+    def _notes_context(self, article):
+        """The story's notes, threaded, for its timeline beside the workflow steps."""
+        notes = list(
+            Note.objects.filter(article=article, parent=None)
+            .select_related("author", "resolved_by")
+            .prefetch_related(
+                models.Prefetch("replies", queryset=Note.objects.select_related("author"))
+            )
+        )
+        paragraphs = article.paragraphs
+        for note in notes:
+            note.paragraph_text = (
+                paragraphs[note.paragraph - 1]
+                if note.paragraph and note.paragraph <= len(paragraphs)
+                else ""
+            )
+        steps = [("step", step.at, step) for step in self._history(article)]
+        return {
+            "timeline": sorted(
+                steps + [("note", note.created_at, note) for note in notes],
+                key=lambda entry: entry[1],
+            ),
+            "paragraph_count": len(paragraphs),
+        }
+
+    @staticmethod
+    def _history(article):
+        return article.state_changes.select_related("actor", "site")
 
     def _workflow_context(self, request, article):
         zone = ZONES[article.time_zone]
@@ -440,7 +569,14 @@ class ArticleAdmin(admin.ModelAdmin):
             "schedule_default": (article.published_at or timezone.now())
             .astimezone(zone)
             .strftime("%Y-%m-%dT%H:%M"),
-            "history": article.state_changes.select_related("actor", "site"),
+            "history": self._history(article),
+            "embargo_line": (
+                seedformat.format_date_line(
+                    article.embargo_until.astimezone(zone), article.time_zone
+                )
+                if article.embargo_until
+                else ""
+            ),
             **self._placement_context(request, article),
             "also_editing": presence.mark_open(article.pk, request.user),
             "presence_heartbeat_seconds": presence.HEARTBEAT_SECONDS,
@@ -491,6 +627,14 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_placements",
             ),
             path("<int:pk>/presence/", view(self.presence_view), name="articles_article_presence"),
+            path("autosave/", view(self.autosave_view), name="articles_article_autosave_new"),
+            path("<int:pk>/autosave/", view(self.autosave_view), name="articles_article_autosave"),
+            path("<int:pk>/notes/", view(self.notes_view), name="articles_article_notes"),
+            path(
+                "<int:pk>/notes/<int:note_id>/resolve/",
+                view(self.resolve_note_view),
+                name="articles_article_note_resolve",
+            ),
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path("<int:pk>/on-site/", view(self.on_site_view), name="articles_article_on_site"),
             path(
@@ -566,6 +710,88 @@ class ArticleAdmin(admin.ModelAdmin):
             presence.mark_closed(article.pk, request.user)
             return JsonResponse({"others": []})
         return JsonResponse({"others": presence.mark_open(article.pk, request.user)})
+
+    def autosave_view(self, request, pk=None):
+        """The open form's autosave, posted every few seconds while it changes.
+
+        Only someone who may edit the story (or add one, for a new story) keeps one, and
+        only their own: nothing here touches the story, its version or its revisions."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if pk is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            article = None
+        else:
+            article = self._article_for(request, pk, change=True)
+        try:
+            base_version = int(request.POST.get("loaded_version", ""))
+        except ValueError:
+            base_version = None
+        kept = autosave.keep(request.user, article, request.POST, base_version=base_version)
+        return JsonResponse({"saved_at": timezone.localtime(kept.saved_at).strftime("%H:%M:%S")})
+
+    def notes_view(self, request, pk):
+        """The story's notes as JSON (GET), or a new note or reply (POST): for those who
+        see the story only."""
+        article = self._article_for(request, pk)
+        if request.method == "GET":
+            notes = Note.objects.filter(article=article).select_related("author")
+            return JsonResponse(
+                {
+                    "notes": [
+                        {
+                            "id": note.pk,
+                            "parent": note.parent_id,
+                            "author": note.author.get_username() if note.author else None,
+                            "body": note.body,
+                            "paragraph": note.paragraph,
+                            "resolved": note.is_resolved,
+                            "at": note.created_at.isoformat(),
+                        }
+                        for note in notes
+                    ]
+                }
+            )
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if not request.user.has_perm("articles.add_note"):
+            raise PermissionDenied
+        try:
+            parent_id = int(request.POST["parent"]) if request.POST.get("parent") else None
+        except ValueError:
+            raise Http404(_("Catatan yang dibalas tidak dikenal.")) from None
+        parent = get_object_or_404(Note, pk=parent_id, article=article) if parent_id else None
+        try:
+            paragraph = int(request.POST["paragraph"]) if request.POST.get("paragraph") else None
+            desk.add_note(
+                article,
+                user=request.user,
+                body=request.POST.get("body", ""),
+                parent=parent,
+                paragraph=paragraph,
+            )
+        except ValueError:
+            messages.error(request, _("Nomor paragraf harus berupa angka."))
+        except ValidationError as invalid:
+            messages.error(request, " ".join(invalid.messages))
+        else:
+            messages.success(request, _("Catatan disimpan."))
+        return redirect(self._change_url(article) + "#timeline-heading")
+
+    def resolve_note_view(self, request, pk, note_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_for(request, pk)
+        if not request.user.has_perm("articles.add_note"):
+            raise PermissionDenied
+        note = get_object_or_404(Note, pk=note_id, article=article, parent=None)
+        resolved = request.POST.get("resolved") == "1"
+        desk.set_resolved(note, user=request.user, resolved=resolved)
+        messages.success(
+            request, _("Catatan diselesaikan.") if resolved else _("Catatan dibuka lagi.")
+        )
+        return redirect(self._change_url(article) + "#timeline-heading")
 
     def workflow_view(self, request, pk):
         if request.method != "POST":
@@ -913,3 +1139,254 @@ class TagAdmin(ShownToReadersMixin, StoryCountMixin, TaggitTagAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/taggit/tag/merge.html", context)
+
+
+class DeskPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = DeskPreference
+        fields = ["email_notifications"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """ "Notifikasi": each user's own list, newest first, with their e-mail choice.
+
+    One page of our own rather than the changelist: a notification is read, opened and
+    marked, never edited."""
+
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(recipient=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/open/",
+                self.admin_site.admin_view(self.open_view),
+                name="articles_notification_open",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        preference, _created = DeskPreference.objects.get_or_create(user=request.user)
+        form = DeskPreferenceForm(instance=preference)
+        if request.method == "POST":
+            if request.POST.get("mark_all_read"):
+                desk.mark_read(request.user)
+                messages.success(request, _("Semua notifikasi ditandai sudah dibaca."))
+                return redirect(reverse("admin:articles_notification_changelist"))
+            form = DeskPreferenceForm(request.POST, instance=preference)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Pilihan e-mail disimpan."))
+                return redirect(reverse("admin:articles_notification_changelist"))
+        notifications = self.get_queryset(request).select_related("article", "actor")[
+            : self.list_per_page
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Notifikasi"),
+            "notifications": notifications,
+            "preference_form": form,
+            "has_email": bool(request.user.email),
+        }
+        return TemplateResponse(request, "admin/articles/notification/list.html", context)
+
+    def open_view(self, request, pk):
+        """Mark one notification read and go to its story."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        notification = get_object_or_404(self.get_queryset(request), pk=pk)
+        desk.mark_read(request.user, [notification.pk])
+        return redirect(reverse("admin:articles_article_change", args=[notification.article_id]))
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    """Partner outlets and the secret address of their embargo feed."""
+
+    list_display = ["name", "is_active", "feed_address"]
+    search_fields = ["name"]
+    readonly_fields = ["feed_address"]
+
+    @admin.display(description=_("alamat umpan embargo"))
+    def feed_address(self, partner):
+        return partner.get_feed_url() if partner.pk else "-"
+
+
+class AssignmentForm(forms.ModelForm):
+    """An assignment, its due time shown and read on its site's clock (WIB, WITA, WIT)."""
+
+    class Meta:
+        model = Assignment
+        fields = ["title", "notes", "reporter", "site", "section", "due_at", "status"]
+        help_texts = {"due_at": _("Menurut zona waktu situsnya.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["due_at"] = self.instance.local_due_at.replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        due_at, site = cleaned.get("due_at"), cleaned.get("site")
+        if due_at and site:
+            local = timezone.localtime(due_at).replace(tzinfo=None)
+            cleaned["due_at"] = timezone.make_aware(local, site.zone)
+        return self._check_site(cleaned)
+
+    def _check_site(self, cleaned):
+        site, section = cleaned.get("site"), cleaned.get("section")
+        reporter = cleaned.get("reporter")
+        if site and section and not site.sections.filter(pk=section.pk).exists():
+            self.add_error(
+                "section",
+                ValidationError(
+                    _("Kanal %(section)s tidak ada di %(site)s; pilih kanal situs itu."),
+                    code="section_not_on_site",
+                    params={"section": section, "site": site},
+                ),
+            )
+        if site and reporter and not may_work_on(reporter, site.pk):
+            self.add_error(
+                "reporter",
+                ValidationError(
+                    _("%(reporter)s bukan redaksi %(site)s; pilih redaksi situs itu."),
+                    code="reporter_not_on_site",
+                    params={"reporter": reporter.get_username(), "site": site},
+                ),
+            )
+        return cleaned
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    """Rencana liputan: the budget of pitches and assignments on the user's sites."""
+
+    form = AssignmentForm
+    list_display = ["title", "status", "reporter", "site", "section", "due_time", "draft_link"]
+    list_filter = ["status", "site", "section"]
+    list_select_related = ["reporter", "site", "section", "article"]
+    search_fields = ["title", "notes"]
+    autocomplete_fields = ["section"]
+    date_hierarchy = "due_at"
+    actions = ["make_drafts"]
+    readonly_fields = ["draft_link"]
+
+    def get_queryset(self, request):
+        planned = super().get_queryset(request)
+        if works_on_every_site(request.user):
+            return planned
+        return planned.filter(site_id__in=user_site_ids(request.user))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "site" in form.base_fields:
+            form.base_fields["site"].queryset = user_sites(request.user)
+        if "reporter" in form.base_fields:
+            # The staff of the user's sites (a plain list: not everyone may search accounts).
+            staff = get_user_model().objects.filter(is_active=True, is_staff=True)
+            if not works_on_every_site(request.user):
+                staff = staff.filter(newsroom_sites__in=user_site_ids(request.user)).distinct()
+            form.base_fields["reporter"].queryset = staff.order_by("username")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("tenggat"), ordering="due_at")
+    def due_time(self, assignment):
+        local = assignment.local_due_at
+        return f"{local:%d-%m-%Y %H:%M} {assignment.site.time_zone}"
+
+    @admin.display(description=_("draf"))
+    def draft_link(self, assignment):
+        if assignment.article_id is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_change", args=[assignment.article_id]),
+            assignment.article.headline,
+        )
+
+    @admin.action(description=_("Jadikan draf"), permissions=["view"])
+    def make_drafts(self, request, queryset):
+        made = 0
+        for assignment in queryset:
+            try:
+                _article, created = planning.draft_from_assignment(assignment, user=request.user)
+            except PermissionDenied as refused:
+                messages.error(request, f"{assignment}: {refused}")
+                continue
+            made += created
+        self.message_user(request, _("%(count)s draf berita dibuat.") % {"count": made})
+
+    def get_urls(self):
+        return [
+            path(
+                "calendar/",
+                self.admin_site.admin_view(self.calendar_view),
+                name="articles_assignment_calendar",
+            ),
+            path(
+                "<int:pk>/draft/",
+                self.admin_site.admin_view(self.draft_view),
+                name="articles_assignment_draft",
+            ),
+            *super().get_urls(),
+        ]
+
+    def draft_view(self, request, pk):
+        """The one-click "Jadikan draf" of an assignment's page: to the draft story."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        assignment = get_object_or_404(self.get_queryset(request), pk=pk)
+        article, created = planning.draft_from_assignment(assignment, user=request.user)
+        if created:
+            messages.success(request, _("Draf berita dibuat dari rencana liputan ini."))
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def calendar_view(self, request):
+        """One day of the user's sites: what is scheduled and what is planned, by time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            day = (
+                datetime.strptime(request.GET["hari"], "%Y-%m-%d").date()
+                if request.GET.get("hari")
+                else timezone.localdate()
+            )
+        except ValueError:
+            raise Http404(_("Tanggal tidak valid.")) from None
+        items = planning.day_items(
+            request.user,
+            day,
+            change_url=lambda pk: reverse("admin:articles_article_change", args=[pk]),
+            assignment_url=lambda pk: reverse("admin:articles_assignment_change", args=[pk]),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Kalender redaksi"),
+            "day": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "items": items,
+        }
+        return TemplateResponse(request, "admin/articles/assignment/calendar.html", context)

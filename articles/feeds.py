@@ -7,10 +7,11 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from . import renditions, structured_data
-from .models import Article, Site, public_url
+from . import renditions, seedformat, structured_data
+from .models import ZONES, Article, Partner, Site, public_url
 
 FEED_SIZE = 30
 # What items show: each other column read is a cost per item (a feed is 30 of them).
@@ -136,3 +137,55 @@ class TagFeed(LatestStoriesFeed):
 
     def filter_stories(self, stories, thing):
         return stories.tagged(thing)
+
+
+class PartnerEmbargoFeed(Feed):
+    """A partner's embargoed stories, at the partner's secret address: what the
+    newsroom chose to share before the embargo lifts. Never cached (a story leaves
+    the feed the moment its embargo ends); an unknown or inactive token is a 404."""
+
+    feed_type = WrittenAtOnceRssFeed
+    language = "id"
+
+    def __call__(self, request, *args, **kwargs):
+        return never_cache(super().__call__)(request, *args, **kwargs)
+
+    def get_object(self, request, token):
+        return get_object_or_404(Partner, token=token, is_active=True)
+
+    def title(self, partner):
+        return f"Embargo untuk {partner.name}"
+
+    def link(self, partner):
+        return public_url("articles:home")
+
+    def description(self, partner):
+        return "Berita di bawah embargo: jangan diterbitkan sebelum waktu embargo masing-masing."
+
+    def items(self, partner):
+        return (
+            Article.objects.under_embargo()
+            .filter(embargo_partners=partner)
+            .select_related("site")
+            .order_by("embargo_until", "pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        local = item.embargo_until.astimezone(ZONES[item.time_zone])
+        return (
+            f"[EMBARGO s.d. {seedformat.format_date_line(local, item.time_zone)}] {item.headline}"
+        )
+
+    def item_description(self, item):
+        return escape(item.body).replace("\n\n", "<br><br>")
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"embargo-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.embargo_until

@@ -1,5 +1,6 @@
 """The content model: stories, their photos, editors, sources and "Baca Juga" links."""
 
+import secrets
 import uuid
 from datetime import timedelta
 from functools import lru_cache
@@ -367,6 +368,7 @@ def page_relations():
         models.Prefetch(
             "related_links", queryset=RelatedLink.objects.select_related("target__site")
         ),
+        models.Prefetch("bylines", queryset=Byline.objects.select_related("person")),
     ]
 
 
@@ -389,6 +391,10 @@ class ArticleQuerySet(models.QuerySet):
         if site is None:
             return live.filter(published_at__lte=now)
         return live.on_site(site).filter(here__published_at__lte=now, here__withdrawn_at=None)
+
+    def under_embargo(self):
+        """Stories whose embargo time is still to come (none of them is live)."""
+        return self.filter(embargo_until__gt=timezone.now())
 
     def scheduled(self):
         """Published stories whose time is still to come: they go live by themselves."""
@@ -605,6 +611,25 @@ class Article(models.Model):
         editable=False,
         help_text=_("Cara berkas seed ditulis (baris kosong, spasi, akhir baris), untuk ekspor."),
     )
+    # NULL-able without a default, so SQLite adds the column without rebuilding the
+    # stories table (which would drop migration 0008's search triggers).
+    embargo_until = models.DateTimeField(
+        _("embargo sampai"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sebelum waktu ini berita tidak dapat diterbitkan atau dijadwalkan oleh siapa pun; "
+            "hanya redaksi dan mitra yang dipilih yang melihatnya. Menurut zona waktu berita; "
+            "tidak dapat diubah setelah berita terbit atau dijadwalkan."
+        ),
+    )
+    embargo_partners = models.ManyToManyField(
+        "Partner",
+        verbose_name=_("mitra penerima embargo"),
+        blank=True,
+        related_name="embargoed_articles",
+        help_text=_("Mitra yang menerima berita ini di umpan embargo mereka sebelum terbit."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -706,6 +731,11 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def is_under_embargo(self):
+        """Its embargo time is still to come: nobody may publish it yet."""
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property
     def status_label(self):
@@ -1008,3 +1038,268 @@ class ViewBatch(models.Model):
 
     def __str__(self):
         return self.batch
+
+
+class Byline(models.Model):
+    """One person credited on a story, in the order the page prints them.
+
+    The story's `editor` stays what the seed's `Editor:` line names; bylines are the
+    people besides (reporters, contributors, photographers, editors)."""
+
+    class Role(models.TextChoices):
+        WRITER = "penulis", _("Penulis")
+        CONTRIBUTOR = "kontributor", _("Kontributor")
+        PHOTOGRAPHER = "fotografer", _("Fotografer")
+        EDITOR = "editor", _("Editor")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("berita")
+    )
+    person = models.ForeignKey(
+        Editor, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("nama")
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.WRITER)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "person", "role"],
+                name="byline_once_per_role",
+                violation_error_message=_("Orang ini sudah tercantum dengan peran yang sama."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.person}"
+
+
+class Autosave(models.Model):
+    """The story form as one user last typed it, kept every few seconds while they type.
+
+    Not a revision and not the story: it never bumps the version, never reaches readers
+    and belongs to its user alone. A new story's form (not yet saved) has no article.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves"
+    )
+    data = models.JSONField(_("isian formulir"))
+    base_version = models.PositiveIntegerField(_("versi saat dibuka"), null=True, blank=True)
+    saved_at = models.DateTimeField(_("disimpan otomatis"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("simpanan otomatis")
+        verbose_name_plural = _("simpanan otomatis")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="autosave_per_user_story"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article=None), name="autosave_per_user_new_story"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.article_id or '-'}"
+
+
+class Note(models.Model):
+    """A note between editors on a story, optionally on one paragraph; replies thread."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="notes", verbose_name=_("berita")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("balasan untuk"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("penulis catatan"),
+    )
+    body = models.TextField(_("catatan"), help_text=_("Sebut rekan dengan @nama-pengguna."))
+    paragraph = models.PositiveSmallIntegerField(
+        _("paragraf ke-"), null=True, blank=True, help_text=_("Kosongkan untuk seluruh berita.")
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
+    )
+
+    class Meta:
+        verbose_name = _("catatan redaksi")
+        verbose_name_plural = _("catatan redaksi")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:80]
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None
+
+
+class Notification(models.Model):
+    """Something a user of the desk should know about one story."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", _("Disebut dalam catatan")
+        NOTE = "note", _("Catatan baru")
+        RETURNED = "returned", _("Dikembalikan ke Anda")
+        PUBLISHED = "published", _("Berita Anda terbit")
+        SCHEDULED = "scheduled", _("Berita Anda terjadwal")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("berita")
+    )
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.CharField(_("pesan"), max_length=300)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.message
+
+
+class DeskPreference(models.Model):
+    """One user's choices for the desk: whether notifications also come by e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_preference"
+    )
+    email_notifications = models.BooleanField(
+        _("kirim notifikasi lewat e-mail"),
+        default=True,
+        help_text=_("Notifikasi tetap tampil di halaman Notifikasi."),
+    )
+
+    class Meta:
+        verbose_name = _("preferensi redaksi")
+        verbose_name_plural = _("preferensi redaksi")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def partner_token():
+    return secrets.token_urlsafe(32)
+
+
+class Partner(models.Model):
+    """A partner outlet that receives chosen embargoed stories at its own secret feed."""
+
+    name = models.CharField(_("nama"), max_length=120, unique=True)
+    token = models.CharField(
+        _("token rahasia"),
+        max_length=64,
+        unique=True,
+        default=partner_token,
+        help_text=_("Bagian alamat umpan mitra; ganti bila alamatnya bocor."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("mitra")
+        verbose_name_plural = _("mitra")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_feed_url(self):
+        return reverse("articles:partner_feed", args=[self.token])
+
+
+class Assignment(models.Model):
+    """A story in the budget ("Rencana liputan"): a pitch or an assignment to a reporter,
+    with a kanal and a due time; it becomes a draft story in one step."""
+
+    class Status(models.TextChoices):
+        PITCH = "pitch", _("Usulan")
+        ASSIGNED = "assigned", _("Ditugaskan")
+        FILED = "filed", _("Sudah dikirim")
+
+    title = models.CharField(_("judul rencana"), max_length=300)
+    notes = models.TextField(_("catatan"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("situs"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("kanal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    due_at = models.DateTimeField(_("tenggat"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PITCH
+    )
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("draf berita"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignment",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rencana liputan")
+        verbose_name_plural = _("rencana liputan")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["site", "due_at"], name="assignment_site_due")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def local_due_at(self):
+        """The due time on its site's clock (WIB, WITA or WIT)."""
+        return self.due_at.astimezone(ZONES[self.site.time_zone])

@@ -9,6 +9,7 @@ editors compare and restore. Revision numbers follow `Article.version`.
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -60,6 +61,9 @@ def snapshot(article):
         "end_mark": article.end_mark,
         "correction": article.correction,
         "time_zone": article.time_zone,
+        # Kept so that a deleted story comes back under its embargo; a restore of a
+        # revision leaves the story's embargo as it is (see `apply`).
+        "embargo_until": article.embargo_until.isoformat() if article.embargo_until else None,
         "site": _ref(article.site),
         "section": _ref(article.section),
         "editor": _ref(article.editor),
@@ -170,7 +174,9 @@ def _existing(model, ref):
 
 
 def apply(article, content):
-    """Write a snapshot's content onto `article` and its relations (no revision, no version)."""
+    """Write a snapshot's content onto `article` and its relations (no revision, no version).
+
+    Status, times and embargo are the workflow's, not content: a restore changes none."""
     for field in ("headline", "dateline", "body", "end_mark", "correction", "time_zone"):
         setattr(article, field, content[field])
     article.section = _existing(Section, content["section"])
@@ -250,6 +256,11 @@ def restore_deleted(article_key, *, user):
         author=latest.author,
         # Revisions kept before the network have no site: the default site's, as then.
         site=_existing(Site, content.get("site")) or Site.objects.default(),
+        embargo_until=(
+            datetime.fromisoformat(content["embargo_until"])
+            if content.get("embargo_until")
+            else None
+        ),
     )
     article.save()
     apply(article, content)

@@ -4,11 +4,12 @@ import difflib
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import make_aware
 
-from . import placements, revisions, seedformat
+from . import placements, revisions, seedformat, workflow
 from .caching import purge_when_public
 from .models import (
     ZONES,
@@ -159,7 +160,8 @@ def import_story(story, *, update=False, site=None):
 
     An identical stored story is left as it is; a different one is overwritten only
     with `update=True`, so that a second load never clobbers what editors changed
-    in the admin. A story already stored keeps its origin site.
+    in the admin. A story already stored keeps its origin site. A story under
+    embargo is not published before its time: ValidationError, nothing changed.
     """
     article = stored_story(story)
     if article is not None:
@@ -200,6 +202,9 @@ def import_story(story, *, update=False, site=None):
     article.editor = find_or_create_named(Editor, story.editor)
     article.time_zone = story.time_zone
     article.published_at = make_aware(story.published_local, ZONES[story.time_zone])
+    # Loading publishes, so a story under embargo is refused like any other publish.
+    if reason := workflow.embargo_refusal(article, article.published_at):
+        raise ValidationError(reason, code="embargo")
     article.status = Article.Status.PUBLISHED
     article.first_published_at = article.first_published_at or article.published_at
     article.full_clean(exclude=["slug"])

@@ -21,6 +21,7 @@ urlpatterns = [
     path("rss/", feeds.LatestStoriesFeed(), name="feed"),
     path("kanal/<slug:slug>/rss/", feeds.SectionFeed(), name="section_feed"),
     path("tag/<slug:slug>/rss/", feeds.TagFeed(), name="tag_feed"),
+    path("mitra/<str:token>/embargo.rss", feeds.PartnerEmbargoFeed(), name="partner_feed"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

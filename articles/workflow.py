@@ -12,6 +12,10 @@ Every rule holds per site: a user acts only on stories of the sites they work on
 (`articles.network`). A story runs on other sites through placements, each with
 its own time: `place()` puts it on a site (or reschedules it there), and
 `withdraw_placement()` takes it off one site, leaving the others.
+
+A story under embargo goes live neither now nor at a time before the embargo, for
+any role (`embargo_refusal()`, which imports use too). The story's author is told
+(`articles.desk`) when it is sent back, published or scheduled.
 """
 
 from dataclasses import dataclass
@@ -20,9 +24,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import placements
+from . import desk, placements, seedformat
 from .caching import purge_when_public
-from .models import Article, Placement, StateChange
+from .models import ZONES, Article, Placement, StateChange
 from .network import may_work_on
 
 Status = Article.Status
@@ -103,9 +107,26 @@ def site_refusal(user, site_id):
     return None
 
 
+def embargo_refusal(article, publish_at=None):
+    """Why `article` may not go live at `publish_at` (now when None): its embargo, or None.
+
+    Holds for every role and every way in (the admin, commands, imports, restores)."""
+    embargo = article.embargo_until
+    when = publish_at or timezone.now()
+    if embargo is not None and when < embargo:
+        local = embargo.astimezone(ZONES[article.time_zone])
+        return _(
+            "Berita ini diembargo sampai %(when)s; ia tidak dapat terbit atau dijadwalkan "
+            "sebelum waktu itu."
+        ) % {"when": seedformat.format_date_line(local, article.time_zone)}
+    return None
+
+
 def refusal(user, article, action):
     """Why `user` may not do `action` to `article` in its present state, or None."""
     if reason := site_refusal(user, article.site_id):
+        return reason
+    if action == Action.PUBLISH and (reason := embargo_refusal(article)):
         return reason
     rule = RULES[action]
     if article.status not in rule.from_statuses:
@@ -122,7 +143,7 @@ def refusal(user, article, action):
     return None
 
 
-def input_refusal(action, *, note, publish_at, now):
+def input_refusal(action, *, note, publish_at, now, article=None):
     """Why the note or time given with `action` will not do, or None."""
     if RULES[action].needs_note and not note.strip():
         return _("Tulis catatan untuk penulis: apa yang perlu diubah.")
@@ -134,6 +155,8 @@ def input_refusal(action, *, note, publish_at, now):
                 "Waktu jadwal harus di masa depan; "
                 "untuk terbit sekarang pilih 'Terbitkan sekarang'."
             )
+        if article is not None:
+            return embargo_refusal(article, publish_at)
     return None
 
 
@@ -153,7 +176,7 @@ def perform(article, action, *, user, note="", publish_at=None):
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         reason = refusal(user, locked, action) or input_refusal(
-            action, note=note, publish_at=publish_at, now=now
+            action, note=note, publish_at=publish_at, now=now, article=locked
         )
         if reason:
             raise TransitionRefused(reason)
@@ -183,6 +206,7 @@ def perform(article, action, *, user, note="", publish_at=None):
             publish_at=locked.published_at if locked.status == Status.PUBLISHED else None,
             note=note.strip(),
         )
+        desk.story_moved(locked, action, user=user, note=note.strip())
         purge_when_public(locked, was_live, locked.is_published)
     return locked
 
@@ -217,6 +241,8 @@ def place(article, site, *, user, section=None, publish_at=None, headline="", no
             }
         if reason is None and locked.status in (Status.UNPUBLISHED,):
             reason = _("Berita ini sudah ditarik di situs asalnya.")
+        if reason is None:
+            reason = embargo_refusal(locked, publish_at)
         if reason:
             raise TransitionRefused(reason)
         publish_at = max(publish_at or now, locked.published_at or now)

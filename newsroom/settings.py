@@ -206,6 +206,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Notification e-mail (README "The editors' desk"): printed to the console in development;
+# in production an SMTP server, e.g. smtp+tls://user:password@smtp.example.id:587.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="redaksi@localhost")
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Jakarta"

@@ -7,6 +7,7 @@ import redis
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connections
 
 from articles import network, renditions
 from articles.templatetags import reader
@@ -43,7 +44,19 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # tests make around it are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Django keeps connections per context, and the sync API runs the tests after this in
+    # a context of its own, with new connection objects: give them the database's state
+    # as migrated (kept on the first ones when the database was set up before this), or a
+    # serialized rollback after an earlier test's flush would restore nothing.
+    migrated = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in migrated.items():
+            if not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

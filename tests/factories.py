@@ -31,21 +31,9 @@ def make_staff(role, username=None, *, sites=None, password="rahasia-panjang-202
     user = get_user_model().objects.create_user(
         username or role.lower(), password=password, is_staff=True
     )
-    user.groups.add(Group.objects.filter(name=role).first() or roles_made_again(role))
+    user.groups.add(Group.objects.get(name=role))
     user.newsroom_sites.set(sites if sites is not None else [Site.objects.default()])
     return user
-
-
-def roles_made_again(role):
-    """The roles as the migrations make them, for a test that starts after a flush
-    emptied the database (a serialized rollback does not always bring them back)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("articles.migrations.0002_editorial_roles").create_roles(apps, None)
-    import_module("articles.migrations.0010_network").grant_site_permissions(apps, None)
-    return Group.objects.get(name=role)
 
 
 def make_editor(**fields):

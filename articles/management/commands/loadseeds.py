@@ -51,7 +51,11 @@ class Command(BaseCommand):
                 failures += 1
                 self.stderr.write(self.style.ERROR(f"{path}:{error.line}: {error.message}"))
                 continue
-            except (OSError, ValidationError) as error:
+            except ValidationError as error:
+                failures += 1
+                self.stderr.write(self.style.ERROR(f"{path}: {' '.join(error.messages)}"))
+                continue
+            except OSError as error:
                 failures += 1
                 self.stderr.write(self.style.ERROR(f"{path}: {error}"))
                 continue
