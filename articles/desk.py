@@ -155,7 +155,9 @@ def notify(recipient, kind, article, *, actor=None, note=None, message):
         recipient=recipient, kind=kind, article=article, actor=actor, note=note, message=message
     )
     if recipient.email and wants_email(recipient):
-        transaction.on_commit(lambda: send_notification_email(notification))
+        from .tasks import email_notification, enqueue_on_commit  # tasks build on this module
+
+        enqueue_on_commit(email_notification, notification.pk)
     return notification
 
 

@@ -63,6 +63,21 @@ def make_photo_renditions(photo_id):
 
 
 @task()
+def email_notification(notification_id):
+    """A notification's e-mail (`desk.send_notification_email`), once it is committed."""
+    from .desk import send_notification_email
+    from .models import Notification
+
+    notification = (
+        Notification.objects.select_related("recipient", "article__site")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is not None:
+        send_notification_email(notification)
+
+
+@task()
 def flush_buffered_views():
     """Move the views buffered in Redis into the database (`popularity.flush_views`)."""
     from .popularity import flush_views
