@@ -14,7 +14,8 @@ from articles.models import Article, DailyViews
 from tests.edge import Varnish, requires_varnish
 from tests.factories import make_article, make_section, make_staff
 
-pytestmark = [requires_varnish, pytest.mark.django_db(transaction=True)]
+# Serialized: the roles and the default site the migrations make come back after a flush.
+pytestmark = [requires_varnish, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 Status = Article.Status
 READER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
 

@@ -12,7 +12,11 @@ from django.utils import timezone
 from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 from tests.factories import make_article, make_photo, make_section
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # Text whose colour contrast with its background is below WCAG AA (4.5:1, or 3:1 for
 # large text), as [text, ratio]. Backgrounds are read up the ancestors.

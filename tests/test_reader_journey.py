@@ -8,7 +8,11 @@ from django.core.management import call_command
 from articles.models import Article
 from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -9,7 +9,11 @@ from django.urls import reverse
 from articles.models import Article
 from tests.browser import DESKTOP, requires_chromium, screenshot
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "kopi-tubruk-priangan-2026"
 
