@@ -11,6 +11,8 @@ A seed document is a story as the site prints it (see `seeds/`)::
 
     Baca Juga: Title of a related story
 
+    [halaman]
+
     Last paragraph.***
 
     Editor: Name
@@ -25,6 +27,12 @@ A seed document is a story as the site prints it (see `seeds/`)::
     Terkini
 
     Terpopuler
+
+A paragraph that is only `[halaman]` is a page break: the story's readers get a
+new page there ("Halaman 2"). It is not a paragraph: Baca Juga positions count the
+text paragraphs of the whole story across breaks. No story prose is that one
+bracketed word alone, so documents without breaks read and write exactly as
+before.
 
 Pure functions, no database: `parse()` raises `SeedFormatError` naming the line
 and what was expected; `render()` writes the canonical text, so that
@@ -59,6 +67,12 @@ SOURCES_PREFIX = "Sumber: "
 TAGS_HEADING = "Tags"
 TERKINI_HEADING = "Terkini"
 TERPOPULER_HEADING = "Terpopuler"
+PAGE_BREAK = "[halaman]"
+
+
+def is_page_break(paragraph):
+    """A paragraph that is only the page-break marker (any case, spaces around)."""
+    return paragraph.strip().lower() == PAGE_BREAK
 
 
 class SeedFormatError(ValueError):
@@ -92,6 +106,8 @@ class Story:
     editor: str = ""
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    # Each a number of text paragraphs before which a new page starts (1 to len-1).
+    page_breaks: tuple[int, ...] = ()
 
 
 def format_date_line(local_time, zone):
@@ -191,12 +207,16 @@ def parse(text):
         caption, credit = (match["caption"] or "", match["credit"]) if match else (caption_line, "")
 
     rest = blocks[2:]
-    paragraphs, related, dateline, end_mark = [], [], "", False
+    paragraphs, related, dateline, end_mark, breaks = [], [], "", False, []
     index = 0
     while index < len(rest) and not _ends_body(rest[index][1][0]):
         number, block = rest[index]
         paragraph = "\n".join(block)
-        if paragraph.startswith(RELATED_PREFIX):
+        if len(block) == 1 and is_page_break(paragraph):
+            if not paragraphs or (breaks and breaks[-1] == len(paragraphs)):
+                raise SeedFormatError(number, f"expected a paragraph before '{PAGE_BREAK}'")
+            breaks.append(len(paragraphs))
+        elif paragraph.startswith(RELATED_PREFIX):
             title = paragraph[len(RELATED_PREFIX) :].strip()
             if not title or len(block) > 1:
                 raise SeedFormatError(number, "expected 'Baca Juga: <title>' on one line")
@@ -214,6 +234,8 @@ def parse(text):
     if index == len(rest) or not rest[index][1][0].startswith(EDITOR_PREFIX.rstrip()):
         line = rest[index][0] if index < len(rest) else len(lines)
         raise SeedFormatError(line, "expected an 'Editor: <name>' line after the body paragraphs")
+    if breaks and breaks[-1] == len(paragraphs):
+        raise SeedFormatError(rest[index][0], f"expected a paragraph after '{PAGE_BREAK}'")
     last_block_is_text = index > 0 and not rest[index - 1][1][0].startswith(RELATED_PREFIX)
     if last_block_is_text and paragraphs[-1].endswith(END_MARK):
         paragraphs[-1] = paragraphs[-1][: -len(END_MARK)]
@@ -258,6 +280,7 @@ def parse(text):
         editor=editor,
         sources=sources,
         tags=tuple(tags),
+        page_breaks=tuple(breaks),
     )
 
 
@@ -299,7 +322,10 @@ def render(story):
     for link in story.related_links:
         related_by_position.setdefault(link.after_paragraph, []).append(link)
     for position, paragraph in enumerate(story.paragraphs):
+        # Links placed at a break end the page before it, as readers see them.
         blocks += [RELATED_PREFIX + link.title for link in related_by_position.get(position, [])]
+        if position in story.page_breaks:
+            blocks.append(PAGE_BREAK)
         if position == 0 and story.dateline:
             paragraph = f"{story.dateline} - {paragraph}"
         if position == len(story.paragraphs) - 1 and story.end_mark:

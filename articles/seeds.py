@@ -35,6 +35,16 @@ class ImportResult:
     outcome: Outcome
 
 
+def body_with_breaks(paragraphs, page_breaks):
+    """The stored body: paragraphs, with a `[halaman]` line where each page starts."""
+    parts = []
+    for position, paragraph in enumerate(paragraphs):
+        if position in page_breaks:
+            parts.append(seedformat.PAGE_BREAK)
+        parts.append(paragraph)
+    return "\n\n".join(parts)
+
+
 def story_from_article(article):
     """The seed-format data of a stored story (uses prefetched relations when present)."""
     photo = article.photo
@@ -54,6 +64,7 @@ def story_from_article(article):
         editor=article.editor.name if article.editor else "",
         sources=tuple(source.name for source in article.sources.all()),
         tags=tuple(tag.name for tag in article.tags.all()),
+        page_breaks=article.page_breaks,
     )
 
 
@@ -125,7 +136,7 @@ def import_story(story, *, update=False, site=None):
         article.photo = None
     article.headline = article.seed_headline = story.headline
     article.dateline = story.dateline
-    article.body = "\n\n".join(story.paragraphs)
+    article.body = body_with_breaks(story.paragraphs, story.page_breaks)
     article.end_mark = story.end_mark
     article.editor = find_or_create_named(Editor, story.editor)
     article.time_zone = story.time_zone
