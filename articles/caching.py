@@ -24,6 +24,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.cache import get_max_age
 
 from .models import Placement, Site, SiteAlias
@@ -133,6 +134,23 @@ def _made_once(key, make):
     return make()
 
 
+def cache_until(request, moment):
+    """This request's page must not be served from the cache after `moment` (a pick
+    that expires then is on it)."""
+    current = getattr(request, "cached_until", None)
+    request.cached_until = moment if current is None else min(current, moment)
+
+
+def page_cache_seconds(request):
+    """How long this request's page may be kept: PAGE_CACHE_SECONDS, or less when
+    something on it expires sooner (0: not at all)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    until = getattr(request, "cached_until", None)
+    if until is not None:
+        seconds = min(seconds, int((until - timezone.now()).total_seconds()))
+    return max(seconds, 0)
+
+
 def page_key(request):
     """The cache key of this request's page, or None when it must not come from the cache."""
     if (
@@ -179,8 +197,9 @@ class PublicPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if is_cacheable(response):
+        seconds = page_cache_seconds(request)
+        if is_cacheable(response) and seconds > 0:
             story_id = getattr(response, "viewed_story_id", None)
-            cache.set(key, (generation, response, story_id), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (generation, response, story_id), seconds)
             response["X-Page-Cache"] = "miss"
         return response

@@ -52,6 +52,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 POPULAR_REFRESH_SECONDS = env.int("POPULAR_REFRESH_SECONDS", default=60)
 VIEW_DEDUPE_SECONDS = env.int("VIEW_DEDUPE_SECONDS", default=1800)
 VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
+# How often an open live report asks for new updates (its JSON is cached like a page).
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
 # A search whose ranking takes longer is stopped and the reader asked for other words.
 SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=500)
 

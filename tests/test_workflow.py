@@ -71,6 +71,8 @@ def story_form(article=None, **overrides):
         "articlesource_set-INITIAL_FORMS": "0",
         "related_links-TOTAL_FORMS": "0",
         "related_links-INITIAL_FORMS": "0",
+        "live_updates-TOTAL_FORMS": "0",
+        "live_updates-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

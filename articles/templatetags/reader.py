@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import renditions, search
+from .. import renditions, search, seedformat
+from ..models import ZONES
 
 register = template.Library()
 
@@ -47,6 +48,14 @@ def story_time(story, css_class="story-time"):
         machine_time(story.published_at_here),
         story.date_line,
         relative_time(story.published_at_here) or story.date_line,
+    )
+
+
+@register.filter
+def live_time(update, article):
+    """A live update's time on its story's clock: `14 Mei 2022, 18:45 WIB`."""
+    return seedformat.format_date_line(
+        update.at.astimezone(ZONES[article.time_zone]), article.time_zone
     )
 
 
