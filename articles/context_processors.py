@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
-from django.utils.functional import SimpleLazyObject
 
-from .caching import page_generation
 from .models import public_url
 from .sections import navigation_sections
 
@@ -23,9 +21,9 @@ def site(request):
         "canonical_url": origin + escape_uri_path(request.path),
         "navigation_sections": lambda: navigation_sections(request),
         "SITE_URLS": site_urls(),
-        # Shared fragments (the sidebar, the kanal blocks) are kept like whole pages.
+        # Shared fragments (`{% shared %}`: the sidebar, the kanal blocks) are kept like
+        # whole pages; 0 renders them afresh (a preview).
         "FRAGMENT_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
-        "PAGE_GENERATION": SimpleLazyObject(lambda: page_generation(request)),
     }
 
 

@@ -374,13 +374,14 @@ class ArticleQuerySet(models.QuerySet):
             here=FilteredRelation("placements", condition=Q(placements__site=site))
         ).select_related("here", "here__section")
 
-    def published(self, site=None):
-        """Stories readers may see: published, and their publication time has come.
+    def published(self, site=None, *, now=None):
+        """Stories readers may see: published, and their publication time has come
+        (by `now`, the current time unless given).
 
         With `site`, on that site: its own placement's time has come and that
         placement is not withdrawn. Without, at the story's origin.
         """
-        now = timezone.now()
+        now = now or timezone.now()
         live = self.filter(status=Article.Status.PUBLISHED)
         if site is None:
             return live.filter(published_at__lte=now)
@@ -443,6 +444,15 @@ class ArticleQuerySet(models.QuerySet):
             "headline", "slug", "published_at", "time_zone", "photo__image",
             "photo__width", "photo__height", "photo__caption", "section__name", "section__slug",
         )  # fmt: skip
+
+    def for_story_page(self, site, slug):
+        """The story `slug` as the story page shows it on `site` (published there, with
+        its placement, photo, editor, kanal and site), or None: one query, its SQL
+        compiled once per process (`articles.precompiled`)."""
+        from .precompiled import story_page_query
+
+        found = story_page_query(site.pk, self.db).run(slug=slug, now=timezone.now())
+        return found[0] if found else None
 
     def related_to(self, story, site, *, limit=RELATED_SHOWN):
         """Berita Terkait of `story` on `site` (after `published(site)` is applied

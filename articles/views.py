@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import revisions, search, sharing, structured_data
-from .caching import cache_until, shared_between_purges
+from .caching import cache_until, prefetch_shared, shared_between_purges
 from .context_processors import site_urls
 from .models import (
     PAGE_JOINS,
@@ -35,7 +35,7 @@ from .models import (
 )
 from .pagination import OpenEndedPaginator, SharedWindows
 from .popularity import count_view, terkini, terpopuler
-from .sections import navigation_sections, section_blocks
+from .sections import navigation_key, navigation_sections, section_blocks
 from .templatetags.reader import live_time, machine_time
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
@@ -46,10 +46,17 @@ class ReaderListsMixin:
     """Adds the Terkini and Terpopuler lists every reader page shows.
 
     They are read only when used: a sidebar served from the cache needs no query.
+    The site's generation, the navigation and the page's shared values are read from
+    the cache in one round trip (`shared_names`).
     """
+
+    def shared_names(self):
+        """The shared values (`caching.shared_between_purges`) this page will ask for."""
+        return ["fragment:sidebar"]
 
     def get_context_data(self, **kwargs):
         site = self.request.site
+        prefetch_shared(self.request, self.shared_names(), keys=[navigation_key(site)])
         return super().get_context_data(
             terkini=SimpleLazyObject(lambda: terkini(site)),
             terpopuler=SimpleLazyObject(lambda: terpopuler(site)),
@@ -61,6 +68,9 @@ class HomeView(ReaderListsMixin, TemplateView):
     """The lead story, the sidebar and a block per kanal; the blocks are a shared fragment."""
 
     template_name = "articles/home.html"
+
+    def shared_names(self):
+        return [*super().shared_names(), "fragment:kanal-blocks", picks_name(None)]
 
     def get_context_data(self, **kwargs):
         # Called by the template only when the shared kanal blocks must be rendered.
@@ -74,6 +84,10 @@ class HomeView(ReaderListsMixin, TemplateView):
         return section_blocks(self.request.site, navigation_sections(self.request))
 
 
+def picks_name(section):
+    return f"picks:{section.pk if section else 'home'}"
+
+
 def current_picks(request, section=None):
     """Pilihan Editor of the request's site (home page, or one kanal): chosen once per
     purge and shared (`caching.shared_between_purges`), then each pick shown only until
@@ -82,7 +96,7 @@ def current_picks(request, section=None):
     site = request.site
     chosen = shared_between_purges(
         request,
-        f"picks:{section.pk if section else 'home'}",
+        picks_name(section),
         # A few more than are shown, to stand in for picks that expire meanwhile.
         lambda: editor_picks(site, section, limit=2 * PICKS_SHOWN),
     )
@@ -110,6 +124,13 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published(self.request.site).select_related(*PAGE_JOINS)
 
+    def get_object(self, queryset=None):
+        """The story as `get_queryset()` finds it, in SQL compiled once per process."""
+        story = Article.objects.for_story_page(self.request.site, self.kwargs["slug"])
+        if story is None:
+            raise Http404("Berita tidak ditemukan.")
+        return story
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if self.counts_views:
@@ -129,20 +150,24 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
             raise Http404("Halaman berita ini tidak ada.")
         return int(asked)
 
+    def shared_names(self):
+        names = super().shared_names()
+        return [*names, self.story_name] if self.shares_story_markup else names
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         story = self.object
         page = self.story_page(story)
+        # Absolute URLs (JSON-LD, Open Graph, links) follow the scheme and host.
+        origin = self.request.build_absolute_uri("/")
+        self.story_name = f"story:{origin}:{story.pk}:{story.version}:{page or ALL_PAGES}"
+        context = super().get_context_data(**kwargs)
         # A story placed from another site of the network names its origin as canonical;
         # page N has its own, the whole story (`?page=all`) that of page 1.
         context["canonical_url"] = story.canonical_url(self.request) + story_page_query(page)
         context["page_number"] = page
         if self.shares_story_markup:
-            # Absolute URLs (JSON-LD, Open Graph, links) follow the scheme and host.
-            origin = self.request.build_absolute_uri("/")
-            name = f"story:{origin}:{story.pk}:{story.version}:{page or ALL_PAGES}"
             context["story"] = shared_between_purges(
-                self.request, name, lambda: self.story_markup(context)
+                self.request, self.story_name, lambda: self.story_markup(context)
             )
         else:
             context["story"] = self.story_markup(context)
@@ -244,7 +269,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_object(self, queryset=None):
         if self.revision is not None:
             revisions.apply(get_object_or_404(Article, pk=self.kwargs["pk"]), self.revision.content)
-        return super().get_object(queryset)
+        return DetailView.get_object(self, queryset)  # any state: not the readers' query
 
     def get(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -355,6 +380,9 @@ class SectionView(StoryListView):
 
     def get_feed_url(self):
         return public_url("articles:section_feed", self.subject.slug)
+
+    def shared_names(self):
+        return [*super().shared_names(), picks_name(self.subject)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import renditions, search, seedformat
+from ..caching import shared_between_purges
 from ..models import ZONES
 
 register = template.Library()
@@ -156,3 +157,30 @@ def ld_json(data):
     """`data` as JSON safe to put inside <script type="application/ld+json">."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+
+
+@register.tag
+def shared(parser, token):
+    """`{% shared "sidebar" %}...{% endshared %}`: the enclosed markup rendered once per
+    purge of the site and shared by every request (`caching.shared_between_purges`,
+    made by one request while the others wait). Where `FRAGMENT_CACHE_SECONDS` is 0 (a
+    preview) it is rendered afresh and never stored."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% shared %} takes one quoted name")
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, bits[1].strip("\"'"))
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or context.get("FRAGMENT_CACHE_SECONDS", 0) <= 0:
+            return self.nodelist.render(context)
+        return shared_between_purges(
+            request, f"fragment:{self.name}", lambda: self.nodelist.render(context)
+        )
