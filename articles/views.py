@@ -70,13 +70,14 @@ class HomeView(ReaderListsMixin, TemplateView):
     template_name = "articles/home.html"
 
     def shared_names(self):
-        return [*super().shared_names(), "fragment:kanal-blocks", picks_name(None)]
+        names = ["fragment:lead", "fragment:kanal-blocks", picks_name(None)]
+        return [*super().shared_names(), *names]
 
     def get_context_data(self, **kwargs):
         # Called by the template only when the shared kanal blocks must be rendered.
         return super().get_context_data(
             section_blocks=self.kanal_blocks,
-            picks=current_picks(self.request),
+            picks=SimpleLazyObject(lambda: current_picks(self.request)),
             **kwargs,
         )
 
