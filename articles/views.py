@@ -65,7 +65,8 @@ class ReaderListsMixin:
 
 
 class HomeView(ReaderListsMixin, TemplateView):
-    """The lead story, the sidebar and a block per kanal; the blocks are a shared fragment."""
+    """The lead story, Pilihan Editor, the sidebar and a block per kanal; all shared
+    between purges, so a rendered home page runs no query until the next one."""
 
     template_name = "articles/home.html"
 
