@@ -391,11 +391,11 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time is still to come: they go live by themselves."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def latest_published(self, site=None):
+    def latest_published(self, site=None, *, now=None):
         """Newest first: by the site's own publication time when `site` is given."""
         if site is None:
-            return self.published().order_by("-published_at", "-pk")
-        return self.published(site).order_by("-here__published_at", "-pk")
+            return self.published(now=now).order_by("-published_at", "-pk")
+        return self.published(site, now=now).order_by("-here__published_at", "-pk")
 
     def canonical_on(self, site):
         """Of the stories `site` runs, those it is the origin of: what its sitemaps list."""

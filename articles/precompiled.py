@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import connections
+from django.utils import timezone
 
 
 class PrecompiledQuery:
@@ -86,3 +87,38 @@ def story_page_query(site_pk, db):
         {"slug": SLUG_SENTINEL, "now": NOW_SENTINEL},
         {"now": Placement._meta.get_field("published_at")},
     )
+
+
+SUBJECT_SENTINEL = -424242  # no row has a negative key
+_compiled_lists = {}
+COMPILED_LISTS_KEPT = 2_000  # per process: list kinds x sites x pages read
+
+
+class PrecompiledList:
+    """A story list as the paginator reads it (`list[offset:stop]`), each window's SQL
+    compiled once per process: `choose(stories, subject_pk)` narrows the site's latest
+    stories (`latest_published(site).for_lists()`) to the list's subject."""
+
+    def __init__(self, name, site, choose, subject_pk):
+        self.name, self.site, self.choose, self.subject_pk = name, site, choose, subject_pk
+
+    def __getitem__(self, window):
+        from .models import Article
+
+        key = (self.name, self.site.pk, window.start, window.stop, Article.objects.db)
+        compiled = _compiled_lists.get(key)
+        if compiled is None:
+            if len(_compiled_lists) >= COMPILED_LISTS_KEPT:
+                _compiled_lists.clear()
+            compiled = _compiled_lists[key] = self._compile(window)
+        return compiled.run(now=timezone.now(), subject=self.subject_pk)
+
+    def _compile(self, window):
+        from .models import Article, Placement
+
+        stories = Article.objects.latest_published(self.site, now=NOW_SENTINEL).for_lists()
+        return PrecompiledQuery(
+            self.choose(stories, SUBJECT_SENTINEL)[window],
+            {"now": NOW_SENTINEL, "subject": SUBJECT_SENTINEL},
+            {"now": Placement._meta.get_field("published_at")},
+        )

@@ -35,6 +35,7 @@ from .models import (
 )
 from .pagination import OpenEndedPaginator, SharedWindows
 from .popularity import count_view, terkini, terpopuler
+from .precompiled import PrecompiledList
 from .sections import navigation_key, navigation_sections, section_blocks
 from .templatetags.reader import live_time, machine_time
 
@@ -54,9 +55,17 @@ class ReaderListsMixin:
         """The shared values (`caching.shared_between_purges`) this page will ask for."""
         return ["fragment:sidebar"]
 
+    def prefetch(self):
+        """One cache round trip for the generation, the navigation and `shared_names()`
+        (once per request: list pages do it before finding their subject)."""
+        if not getattr(self, "prefetched", False):
+            self.prefetched = True
+            keys = [navigation_key(self.request.site)]
+            prefetch_shared(self.request, self.shared_names(), keys=keys)
+
     def get_context_data(self, **kwargs):
         site = self.request.site
-        prefetch_shared(self.request, self.shared_names(), keys=[navigation_key(site)])
+        self.prefetch()
         return super().get_context_data(
             terkini=SimpleLazyObject(lambda: terkini(site)),
             terpopuler=SimpleLazyObject(lambda: terpopuler(site)),
@@ -71,7 +80,7 @@ class HomeView(ReaderListsMixin, TemplateView):
     template_name = "articles/home.html"
 
     def shared_names(self):
-        names = ["fragment:lead", "fragment:kanal-blocks", picks_name(None)]
+        names = ["fragment:lead", "fragment:kanal-blocks", picks_name(None)]  # home: no slug
         return [*super().shared_names(), *names]
 
     def get_context_data(self, **kwargs):
@@ -86,8 +95,8 @@ class HomeView(ReaderListsMixin, TemplateView):
         return section_blocks(self.request.site, navigation_sections(self.request))
 
 
-def picks_name(section):
-    return f"picks:{section.pk if section else 'home'}"
+def picks_name(slug):
+    return f"picks:{slug or ''}"
 
 
 def current_picks(request, section=None):
@@ -98,7 +107,7 @@ def current_picks(request, section=None):
     site = request.site
     chosen = shared_between_purges(
         request,
-        picks_name(section),
+        picks_name(section.slug if section else None),
         # A few more than are shown, to stand in for picks that expire meanwhile.
         lambda: editor_picks(site, section, limit=2 * PICKS_SHOWN),
     )
@@ -312,14 +321,23 @@ class StoryListView(ReaderListsMixin, ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
+    # `choose_stories(stories, subject_pk)`, for lists narrowed by their subject's key
+    # alone: their SQL is then compiled once per process (`precompiled.PrecompiledList`).
+    choose_stories = None
+
     def get(self, request, *args, **kwargs):
         page = request.GET.get(self.page_kwarg)
         if page is not None and not PAGE_NUMBER.fullmatch(page):
             raise Http404("Nomor halaman tidak dikenal.")
+        self.prefetch()
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.subject = self.get_subject()
+        if self.choose_stories is not None:
+            return PrecompiledList(
+                type(self).__name__, self.request.site, type(self).choose_stories, self.subject.pk
+            )
         stories = Article.objects.latest_published(self.request.site).for_lists()
         return self.filter_stories(stories)
 
@@ -380,11 +398,15 @@ class SectionView(StoryListView):
     def filter_stories(self, stories):
         return stories.in_section(self.subject)
 
+    @staticmethod
+    def choose_stories(stories, kanal_pk):
+        return stories.in_section(kanal_pk)
+
     def get_feed_url(self):
         return public_url("articles:section_feed", self.subject.slug)
 
     def shared_names(self):
-        return [*super().shared_names(), picks_name(self.subject)]
+        return [*super().shared_names(), picks_name(self.kwargs["slug"])]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -439,6 +461,10 @@ class EditorView(StoryListView):
     def filter_stories(self, stories):
         return stories.filter(editor=self.subject)
 
+    @staticmethod
+    def choose_stories(stories, editor_pk):
+        return stories.filter(editor_id=editor_pk)
+
 
 class SourceView(StoryListView):
     heading = "Sumber"
@@ -449,6 +475,10 @@ class SourceView(StoryListView):
 
     def filter_stories(self, stories):
         return stories.filter(sources=self.subject)
+
+    @staticmethod
+    def choose_stories(stories, source_pk):
+        return stories.filter(sources=source_pk)
 
 
 class IndeksView(StoryListView):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import PAGE_JOINS, Article, Placement
+from articles.models import PAGE_JOINS, Article, Placement, Site
 from tests.factories import make_article, make_photo, make_section, make_site
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,45 @@ def test_it_finds_what_the_orm_finds_on_every_site_and_state(django_assert_num_q
 def test_a_slug_with_sql_in_it_is_only_a_value():
     make_article()
     assert Article.objects.for_story_page(Article.objects.get().site, "x' OR '1'='1") is None
+
+
+@pytest.mark.parametrize("view", ["section", "editor", "source"])
+def test_list_pages_compiled_once_list_what_the_orm_lists(client, view):
+    from tests.factories import make_editor, make_source
+
+    other = make_site(domain="zonapapua.localhost")
+    kanal, editor, source = (
+        make_section(sites=[Site.objects.default(), other]),
+        make_editor(),
+        make_source(),
+    )
+    now = timezone.now()
+    stories = [
+        make_article(
+            section=kanal, editor=editor, sources=[source], published_at=now - timedelta(minutes=n)
+        )
+        for n in range(25)
+    ]
+    make_article(section=make_section(), editor=make_editor())  # another kanal and editor
+    hidden = stories[3]
+    hidden.status = Article.Status.UNPUBLISHED
+    hidden.save()
+    Placement.objects.create(
+        article=stories[5], site=other, section=kanal, published_at=now - timedelta(hours=2)
+    )
+    subject = {"section": kanal, "editor": editor, "source": source}[view]
+    choose = {
+        "section": lambda stories: stories.in_section(kanal),
+        "editor": lambda stories: stories.filter(editor=editor),
+        "source": lambda stories: stories.filter(sources=source),
+    }[view]
+    for site, host in [(Site.objects.default(), "localhost"), (other, "zonapapua.localhost")]:
+        expected = list(choose(Article.objects.latest_published(site).for_lists()))
+        shown = []
+        for page in (1, 2):
+            response = client.get(subject.get_absolute_url(), {"page": page}, HTTP_HOST=host)
+            if response.status_code == 404:
+                break
+            shown += list(response.context["stories"])
+        assert shown == expected and len(shown) == (24 if host == "localhost" else 1)
+        assert [story.headline_here for story in shown] == [s.headline_here for s in expected]
