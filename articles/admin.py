@@ -39,6 +39,8 @@ from .models import (
     DailyViews,
     DeskPreference,
     Editor,
+    EditorPick,
+    LiveUpdate,
     Note,
     Notification,
     Partner,
@@ -50,6 +52,8 @@ from .models import (
     Site,
     SiteAlias,
     Source,
+    Topic,
+    TopicStory,
 )
 from .network import (
     forget_sites,
@@ -98,8 +102,25 @@ class BylineInline(admin.TabularInline):
     ordering = ["position", "pk"]
 
 
+class LiveUpdateInline(admin.StackedInline):
+    """A live report's updates; saving the story purges its sites, so readers' open
+    pages show a new update at their next poll."""
+
+    model = LiveUpdate
+    extra = 1
+    fields = ["at", "title", "text"]
+    verbose_name = _("pembaruan laporan langsung")
+    verbose_name_plural = _("pembaruan laporan langsung (centang 'laporan langsung' di atas)")
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The story form: the lead photo edited in place, and a guard against lost edits."""
+
+    is_live = forms.BooleanField(
+        label=_("Laporan langsung"),
+        required=False,
+        help_text=Article._meta.get_field("is_live").help_text,
+    )
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     photo_image = PhotoUploadField(label=_("Unggah foto"), required=False)
@@ -112,7 +133,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "dateline", "body", "end_mark", "correction",
-            "site", "section", "editor", "tags", "photo", "time_zone",
+            "site", "section", "editor", "tags", "photo", "time_zone", "is_live",
             "embargo_until", "embargo_partners",
         ]  # fmt: skip
         widgets = {
@@ -330,9 +351,26 @@ class ArticleAdmin(admin.ModelAdmin):
     ordering = ["-updated_at"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["photo", "editor", "section"]
-    inlines = [BylineInline, ArticleSourceInline, RelatedLinkInline]
+    inlines = [BylineInline, ArticleSourceInline, RelatedLinkInline, LiveUpdateInline]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dateline", "body", "end_mark", "loaded_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "dateline",
+                    "body",
+                    "end_mark",
+                    "is_live",
+                    "loaded_version",
+                ],
+                "description": _(
+                    "Pisahkan paragraf dengan satu baris kosong. Untuk memecah berita menjadi "
+                    "beberapa halaman, tulis [halaman] sendirian di antara dua paragraf."
+                ),
+            },
+        ),
         (
             _("Foto utama"),
             {
@@ -1024,6 +1062,79 @@ def make_renditions_soon(photo):
     """A new photo's renditions, made in the background once it is saved, so that no
     reader (and no app server but one) makes them."""
     enqueue_on_commit(make_photo_renditions, photo.pk)
+
+
+class OnUserSitesMixin:
+    """Rows of one site (`site`): a Penulis or Editor sees and picks only their sites'."""
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if works_on_every_site(request.user):
+            return rows
+        return rows.filter(site_id__in=user_site_ids(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "site" and not works_on_every_site(request.user):
+            kwargs["queryset"] = Site.objects.filter(pk__in=user_site_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        purge_on_commit([obj.site_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        purge_on_commit([obj.site_id])
+
+    def delete_queryset(self, request, queryset):
+        sites = set(queryset.values_list("site_id", flat=True))
+        super().delete_queryset(request, queryset)
+        purge_on_commit(sites)
+
+
+@admin.register(EditorPick)
+class EditorPickAdmin(OnUserSitesMixin, admin.ModelAdmin):
+    """Pilihan Editor per site, on the home page (no kanal) or one kanal, in order,
+    until each expires (pages showing a pick are cached no longer than that)."""
+
+    list_display = ["article", "site", "place", "position", "expires_at", "is_current"]
+    list_editable = ["position", "expires_at"]
+    list_filter = ["site", "section"]
+    list_select_related = ["article", "site", "section"]
+    autocomplete_fields = ["article", "section"]
+    ordering = ["site", "section", "position"]
+
+    @admin.display(description=_("tempat"), ordering="section")
+    def place(self, pick):
+        return pick.section or _("Beranda")
+
+    @admin.display(description=_("masih tampil"), boolean=True)
+    def is_current(self, pick):
+        return pick.expires_at > timezone.now()
+
+
+class TopicStoryInline(admin.TabularInline):
+    model = TopicStory
+    extra = 1
+    autocomplete_fields = ["article"]
+    fields = ["article", "position"]
+
+
+@admin.register(Topic)
+class TopicAdmin(OnUserSitesMixin, admin.ModelAdmin):
+    """Topic pages (/topik/<slug>/): pinned stories in order, then the tag's."""
+
+    list_display = ["title", "site", "slug", "tag"]
+    list_filter = ["site"]
+    list_select_related = ["site", "tag"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["tag"]
+    inlines = [TopicStoryInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        purge_on_commit([form.instance.site_id])
 
 
 @admin.register(Photo)

@@ -21,7 +21,8 @@ def site(request):
         "canonical_url": origin + escape_uri_path(request.path),
         "navigation_sections": lambda: navigation_sections(request),
         "SITE_URLS": site_urls(),
-        # Shared fragments (the sidebar, the kanal blocks) are kept like whole pages.
+        # Shared fragments (`{% shared %}`: the sidebar, the kanal blocks) are kept like
+        # whole pages; 0 renders them afresh (a preview).
         "FRAGMENT_CACHE_SECONDS": settings.PAGE_CACHE_SECONDS,
     }
 

@@ -189,3 +189,21 @@ class PartnerEmbargoFeed(Feed):
 
     def item_pubdate(self, item):
         return item.embargo_until
+
+
+class TopicFeed(LatestStoriesFeed):
+    def get_thing(self, site, slug):
+        return get_object_or_404(site.topics, slug=slug)
+
+    def title(self, subject):
+        return f"Topik {subject.thing.title} - {subject.site.name}"
+
+    def link(self, subject):
+        return subject.thing.get_absolute_url()
+
+    def description(self, subject):
+        fallback = f"Berita tentang {subject.thing.title} dari {subject.site.name}."
+        return escape(subject.thing.lead or fallback)
+
+    def filter_stories(self, stories, thing):
+        return thing.select(stories)

@@ -358,6 +358,7 @@ class Photo(models.Model):
 
 
 PAGE_JOINS = ("photo", "editor", "section", "site")
+RELATED_SHOWN = 4  # Berita Terkait under a story
 
 
 def page_relations():
@@ -380,13 +381,14 @@ class ArticleQuerySet(models.QuerySet):
             here=FilteredRelation("placements", condition=Q(placements__site=site))
         ).select_related("here", "here__section")
 
-    def published(self, site=None):
-        """Stories readers may see: published, and their publication time has come.
+    def published(self, site=None, *, now=None):
+        """Stories readers may see: published, and their publication time has come
+        (by `now`, the current time unless given).
 
         With `site`, on that site: its own placement's time has come and that
         placement is not withdrawn. Without, at the story's origin.
         """
-        now = timezone.now()
+        now = now or timezone.now()
         live = self.filter(status=Article.Status.PUBLISHED)
         if site is None:
             return live.filter(published_at__lte=now)
@@ -400,11 +402,11 @@ class ArticleQuerySet(models.QuerySet):
         """Published stories whose time is still to come: they go live by themselves."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
-    def latest_published(self, site=None):
+    def latest_published(self, site=None, *, now=None):
         """Newest first: by the site's own publication time when `site` is given."""
         if site is None:
-            return self.published().order_by("-published_at", "-pk")
-        return self.published(site).order_by("-here__published_at", "-pk")
+            return self.published(now=now).order_by("-published_at", "-pk")
+        return self.published(site, now=now).order_by("-here__published_at", "-pk")
 
     def canonical_on(self, site):
         """Of the stories `site` runs, those it is the origin of: what its sitemaps list."""
@@ -453,6 +455,36 @@ class ArticleQuerySet(models.QuerySet):
             "headline", "slug", "published_at", "time_zone", "photo__image",
             "photo__width", "photo__height", "photo__caption", "section__name", "section__slug",
         )  # fmt: skip
+
+    def for_story_page(self, site, slug):
+        """The story `slug` as the story page shows it on `site` (published there, with
+        its placement, photo, editor, kanal and site), or None: one query, its SQL
+        compiled once per process (`articles.precompiled`)."""
+        from .precompiled import story_page_query
+
+        found = story_page_query(site.pk, self.db).run(slug=slug, now=timezone.now())
+        return found[0] if found else None
+
+    def related_to(self, story, site, *, limit=RELATED_SHOWN):
+        """Berita Terkait of `story` on `site` (after `published(site)` is applied
+        here): stories sharing one of its tags, newest first, without the story itself
+        and the stories its Baca Juga links already show. One query; uses the
+        prefetched tags and links."""
+        from taggit.models import TaggedItem
+
+        tag_ids = [tag.pk for tag in story.tags.all()]
+        if not tag_ids:
+            return []
+        shown = {story.pk} | {link.target_id for link in story.related_links.all()}
+        sharing_a_tag = models.Exists(
+            TaggedItem.objects.filter(
+                tag_id__in=tag_ids,
+                content_type=ContentType.objects.get_for_model(Article),  # cached: no query
+                object_id=models.OuterRef("pk"),
+            )
+        )
+        stories = self.latest_published(site).for_lists().filter(sharing_a_tag)
+        return list(stories.exclude(pk__in=shown - {None})[:limit])
 
     def search(self, query):
         """Stories matching a reader's query, best first (see `articles.search`)."""
@@ -630,6 +662,17 @@ class Article(models.Model):
         related_name="embargoed_articles",
         help_text=_("Mitra yang menerima berita ini di umpan embargo mereka sebelum terbit."),
     )
+    # NULL-able without a default, so SQLite adds it without rebuilding the table
+    # (see migration 0008); the form shows a plain checkbox.
+    is_live = models.BooleanField(
+        _("laporan langsung"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Berita yang terus diperbarui (live): pembaruan bertanggal tampil terbaru lebih "
+            "dulu dan muncul di halaman pembaca tanpa memuat ulang."
+        ),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -700,6 +743,12 @@ class Article(models.Model):
         here = self.placement_here
         return here.published_at if here is not None else self.published_at
 
+    def total_views(self):
+        """Views counted so far (DailyViews; views still buffered in Redis come with the
+        next flush): one query."""
+        total = self.daily_views.aggregate(total=models.Sum("views"))["total"]
+        return total or 0
+
     def note_content_change(self, *, first_save=False):
         """Before saving edited content: a new version, and "Diperbarui" once it is live."""
         if not first_save:
@@ -764,24 +813,68 @@ class Article(models.Model):
         local = self.content_updated_at.astimezone(ZONES[self.time_zone])
         return seedformat.format_date_line(local, self.time_zone)
 
-    @property
-    def paragraphs(self):
+    def _body_parts(self):
         normalised = self.body.replace("\r\n", "\n")
         return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
 
-    def body_blocks(self):
-        """Paragraphs with each "Baca Juga" link at its place, for the template.
+    @property
+    def paragraphs(self):
+        """The text paragraphs of the whole story; page-break markers are not among them."""
+        return [part for part in self._body_parts() if not seedformat.is_page_break(part)]
 
-        Uses the prefetched `related_links`; links placed after the last paragraph
-        (or beyond it) come at the end.
+    @property
+    def page_breaks(self):
+        """Where pages start: numbers of text paragraphs before each break (editors
+        type a line `[halaman]` between paragraphs). A break before the first or after
+        the last paragraph, or doubled, makes no empty page."""
+        breaks, count = [], 0
+        for part in self._body_parts():
+            if not seedformat.is_page_break(part):
+                count += 1
+            elif count and (not breaks or breaks[-1] != count):
+                breaks.append(count)
+        return tuple(position for position in breaks if position < count)
+
+    @property
+    def page_count(self):
+        return len(self.page_breaks) + 1
+
+    def body_blocks(self, page=None):
+        """Paragraphs with each "Baca Juga" link at its place, for the template:
+        `(kind, block, opening, closing)`, where `opening` and `closing` mark the
+        story's first and last paragraph (the dateline and *** go there).
+
+        `page` (1-based) narrows them to one page; None is the whole story. A link
+        counts the paragraphs of the whole story: one placed at a page break ends the
+        page before it. Uses the prefetched `related_links`; links placed after the
+        last paragraph (or beyond it) come at the end.
         """
         paragraphs = self.paragraphs
         links = list(self.related_links.all())  # in place order (RelatedLink.Meta.ordering)
+        last = len(paragraphs) - 1
+        if page is None:
+            first, end = 0, len(paragraphs)
+        else:
+            starts = (0, *self.page_breaks)
+            first = starts[page - 1]
+            end = starts[page] if page < len(starts) else len(paragraphs)
         blocks = []
-        for index, text in enumerate(paragraphs):
-            blocks += [("related", link) for link in links if link.after_paragraph == index]
-            blocks.append(("paragraph", text))
-        blocks += [("related", link) for link in links if link.after_paragraph >= len(paragraphs)]
+        for index in range(first, end):
+            if index > first or index == 0:
+                blocks += [
+                    ("related", link, False, False)
+                    for link in links
+                    if link.after_paragraph == index
+                ]
+            blocks.append(("paragraph", paragraphs[index], index == 0, index == last))
+            if index == end - 1 and end < len(paragraphs):  # the links at the break
+                blocks += [
+                    ("related", link, False, False) for link in links if link.after_paragraph == end
+                ]
+        if end == len(paragraphs):
+            blocks += [
+                ("related", link, False, False) for link in links if link.after_paragraph > last
+            ]
         return blocks
 
 
@@ -1303,3 +1396,211 @@ class Assignment(models.Model):
     def local_due_at(self):
         """The due time on its site's clock (WIB, WITA or WIT)."""
         return self.due_at.astimezone(ZONES[self.site.time_zone])
+
+
+class LiveUpdate(models.Model):
+    """One timestamped update of a live report, shown newest first."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="live_updates", verbose_name=_("berita")
+    )
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    title = models.CharField(_("judul"), max_length=200, blank=True)
+    text = models.TextField(_("isi"), help_text=_("Pisahkan paragraf dengan satu baris kosong."))
+
+    class Meta:
+        verbose_name = _("pembaruan langsung")
+        verbose_name_plural = _("pembaruan langsung")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["article", "-at"], name="live_update_article_time")]
+
+    def __str__(self):
+        return self.title or self.text[:80]
+
+    @property
+    def paragraphs(self):
+        normalised = self.text.replace("\r\n", "\n")
+        return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
+
+
+class EditorPickQuerySet(models.QuerySet):
+    def current(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class EditorPick(models.Model):
+    """A story the editors put in "Pilihan Editor" on one site's home page or kanal,
+    in their order, until it expires."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="editor_picks", verbose_name=_("situs")
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("kanal"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="editor_picks",
+        help_text=_("Kosongkan untuk beranda."),
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="editor_picks", verbose_name=_("berita")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("urutan"), default=0, help_text=_("Angka kecil tampil lebih dulu.")
+    )
+    expires_at = models.DateTimeField(
+        _("tampil sampai"), help_text=_("Setelah waktu ini pilihan hilang dengan sendirinya.")
+    )
+
+    objects = EditorPickQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pilihan editor")
+        verbose_name_plural = _("pilihan editor")
+        ordering = ["site", "section", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "section", "article"],
+                name="editor_pick_once_per_kanal",
+                violation_error_message=_("Berita ini sudah menjadi pilihan di kanal ini."),
+            ),
+            models.UniqueConstraint(
+                fields=["site", "article"],
+                condition=Q(section=None),
+                name="editor_pick_once_on_home",
+                violation_error_message=_("Berita ini sudah menjadi pilihan di beranda."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "section", "expires_at"], name="editor_pick_place"),
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+
+PICKS_SHOWN = 6
+
+
+def editor_picks(site, section=None, *, limit=PICKS_SHOWN):
+    """The current picks of `site`'s home page (or one kanal), in the editors' order,
+    as story cards: one query. Each carries `pick_expires_at`."""
+    now = timezone.now()
+    return list(
+        Article.objects.published(site)
+        .for_lists()
+        .filter(
+            editor_picks__site=site,
+            editor_picks__section=section,
+            editor_picks__expires_at__gt=now,
+        )
+        .annotate(
+            pick_position=F("editor_picks__position"),
+            pick_expires_at=F("editor_picks__expires_at"),
+        )
+        .order_by("pick_position", "-pk")[:limit]
+    )
+
+
+class TopicQuerySet(models.QuerySet):
+    def of_story(self, story, site):
+        """The topics of `site` a story belongs to (pinned there, or by its tag), by
+        title: one query; uses the prefetched tags."""
+        tag_ids = [tag.pk for tag in story.tags.all()]
+        return list(
+            self.filter(Q(site=site) & (Q(stories=story) | Q(tag__in=tag_ids)))
+            .distinct()
+            .only("title", "slug")
+            .order_by("title")
+        )
+
+
+class Topic(models.Model):
+    """A curated topic page of one site ("Topik: Banjir Garut"): a lead text, stories the
+    editors pin in order, then those with the topic's tag, newest first."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="topics", verbose_name=_("situs")
+    )
+    title = models.CharField(_("judul"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140)
+    lead = models.TextField(_("pengantar"), blank=True)
+    tag = models.ForeignKey(
+        "taggit.Tag",
+        verbose_name=_("tag"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Berita bertag ini ikut tampil, terbaru lebih dulu, setelah yang dipilih."),
+    )
+    stories = models.ManyToManyField(
+        Article,
+        verbose_name=_("berita pilihan"),
+        through="TopicStory",
+        blank=True,
+        related_name="topics",
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topik")
+        verbose_name_plural = _("topik")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug"], name="topic_slug_per_site"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return public_url("articles:topic", self.slug)
+
+    def select(self, stories):
+        """Of `stories` (read through `published(site)`), this topic's: those the editors
+        pinned, in their order, then those with the topic's tag, newest first."""
+        from taggit.models import TaggedItem
+
+        pinned = TopicStory.objects.filter(topic=self, article=models.OuterRef("pk"))
+        chosen = Q(models.Exists(pinned))
+        if self.tag_id is not None:
+            chosen |= Q(
+                models.Exists(
+                    TaggedItem.objects.filter(
+                        tag_id=self.tag_id,
+                        content_type=ContentType.objects.get_for_model(Article),
+                        object_id=models.OuterRef("pk"),
+                    )
+                )
+            )
+        newest = (
+            "-here__published_at"
+            if "here" in stories.query._filtered_relations
+            else "-published_at"
+        )
+        return (
+            stories.filter(chosen)
+            .annotate(pinned_at=models.Subquery(pinned.values("position")[:1]))
+            .order_by(F("pinned_at").asc(nulls_last=True), newest, "-pk")
+        )
+
+
+class TopicStory(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, verbose_name=_("topik"))
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, verbose_name=_("berita"))
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("berita topik")
+        verbose_name_plural = _("berita topik")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "article"], name="topic_story_once"),
+        ]
+
+    def __str__(self):
+        return str(self.article)

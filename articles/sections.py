@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Q
 
-from .caching import purge_public_pages
+from .caching import prefetched, purge_public_pages
 from .models import Article, Site
 
 NAVIGATION_CACHE_KEY = "navigation-sections:{site}"
@@ -24,17 +24,29 @@ def navigation_sections(request):
     if hasattr(request, "navigation_sections"):
         return request.navigation_sections
     site = getattr(request, "site", None)
-    sections = (
-        cache.get_or_set(
-            NAVIGATION_CACHE_KEY.format(site=site.pk),
-            lambda: list(site.sections.only("name", "slug", "position", "description")),
-            NAVIGATION_CACHE_SECONDS,
-        )
-        if site is not None
-        else []
-    )
+    if site is None:
+        sections = []
+    else:
+        key = navigation_key(site)
+        known, sections = prefetched(request, key)
+        if sections is None:
+            if known:  # read with the page's other shared values (one round trip): absent
+                sections = _read_sections(site)
+                cache.set(key, sections, NAVIGATION_CACHE_SECONDS)
+            else:
+                sections = cache.get_or_set(
+                    key, lambda: _read_sections(site), NAVIGATION_CACHE_SECONDS
+                )
     request.navigation_sections = sections
     return sections
+
+
+def _read_sections(site):
+    return list(site.sections.only("name", "slug", "position", "description"))
+
+
+def navigation_key(site):
+    return NAVIGATION_CACHE_KEY.format(site=site.pk)
 
 
 def kanal_changed():

@@ -11,6 +11,8 @@ A seed document is a story as the site prints it (see `seeds/`)::
 
     Baca Juga: Title of a related story
 
+    [halaman]
+
     Last paragraph.***
 
     Editor: Name
@@ -25,6 +27,12 @@ A seed document is a story as the site prints it (see `seeds/`)::
     Terkini
 
     Terpopuler
+
+A paragraph that is only `[halaman]` is a page break: the story's readers get a
+new page there ("Halaman 2"). It is not a paragraph: Baca Juga positions count the
+text paragraphs of the whole story across breaks. No story prose is that one
+bracketed word alone, so documents without breaks read and write exactly as
+before.
 
 Pure functions, no database: `parse()` raises `SeedFormatError` naming the line
 and what was expected. The format allows more than one way to write a document:
@@ -86,6 +94,13 @@ IGNORED_TEXT = re.compile(f"{_SPACE}{_BREAK}.*", re.DOTALL)
 DOCUMENT_END = re.compile(f"{_SPACE}(?:{_BREAK}.*)?", re.DOTALL)
 # The canonical text between two lines of a block, two tags, and two blocks.
 CANONICAL_GAPS = {"line": "\n", "tag": "\n", "block": "\n\n"}
+
+PAGE_BREAK = "[halaman]"
+
+
+def is_page_break(paragraph):
+    """A paragraph that is only the page-break marker (any case, spaces around)."""
+    return paragraph.strip().lower() == PAGE_BREAK
 
 
 class SeedFormatError(ValueError):
@@ -173,6 +188,8 @@ class Story:
     editor: str = ""
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    # Each a number of text paragraphs before which a new page starts (1 to len-1).
+    page_breaks: tuple[int, ...] = ()
     # How the document was written: not part of the story, so not compared.
     layout: Layout = field(default=CANONICAL, compare=False, repr=False)
 
@@ -281,7 +298,7 @@ def parse(text):
         places["caption"] = date_number
 
     rest = blocks[2:]
-    paragraphs, related, dateline, end_mark = [], [], "", False
+    paragraphs, related, dateline, end_mark, breaks = [], [], "", False, []
     index = 0
     while index < len(rest) and not _ends_body(rest[index][1][0]):
         number, block = rest[index]
@@ -289,7 +306,11 @@ def parse(text):
             (f"body.{index}.{offset}", number - 1 + offset) for offset in range(len(block))
         )
         paragraph = "\n".join(block)
-        if paragraph.startswith(RELATED_PREFIX):
+        if len(block) == 1 and is_page_break(paragraph):
+            if not paragraphs or (breaks and breaks[-1] == len(paragraphs)):
+                raise SeedFormatError(number, f"expected a paragraph before '{PAGE_BREAK}'")
+            breaks.append(len(paragraphs))
+        elif paragraph.startswith(RELATED_PREFIX):
             title = _related_title(paragraph)
             if not title or len(block) > 1:
                 raise SeedFormatError(number, "expected 'Baca Juga: <title>' on one line")
@@ -307,6 +328,8 @@ def parse(text):
     if index == len(rest) or not rest[index][1][0].startswith(EDITOR_PREFIX.rstrip()):
         line = rest[index][0] if index < len(rest) else len(lines)
         raise SeedFormatError(line, "expected an 'Editor: <name>' line after the body paragraphs")
+    if breaks and breaks[-1] == len(paragraphs):
+        raise SeedFormatError(rest[index][0], f"expected a paragraph after '{PAGE_BREAK}'")
     last_block_is_text = index > 0 and not rest[index - 1][1][0].startswith(RELATED_PREFIX)
     if last_block_is_text and _closes_text(paragraphs[-1]):
         paragraphs[-1] = paragraphs[-1][: -len(END_MARK)]
@@ -354,6 +377,7 @@ def parse(text):
         editor=editor,
         sources=sources,
         tags=tuple(tags),
+        page_breaks=tuple(breaks),
     )
     prefix = text[: len(text) - len(content)]
     return replace(story, layout=_layout_as_written(story, places, prefix, written, endings))
@@ -422,10 +446,13 @@ def _lines(story):
         related_by_position.setdefault(link.after_paragraph, []).append(link)
     blocks = []
     for position, paragraph in enumerate(story.paragraphs):
+        # Links placed at a break end the page before it, as readers see them.
         blocks += [
             ("related", RELATED_PREFIX + link.title)
             for link in related_by_position.get(position, [])
         ]
+        if position in story.page_breaks:
+            blocks.append(("page_break", PAGE_BREAK))
         if position == 0 and story.dateline:
             paragraph = f"{story.dateline} - {paragraph}"
         if position == len(story.paragraphs) - 1 and story.end_mark:
@@ -486,6 +513,8 @@ def _reading(role, written):
     if role == "sources":
         names = _source_names(written) if written.startswith(SOURCES_PREFIX.rstrip()) else ()
         return SOURCES_PREFIX + ", ".join(names) if names else None
+    if role == "page_break":
+        return PAGE_BREAK if is_page_break(written) else None
     if role in ("paragraph", "continuation"):
         return written  # the text itself, leading spaces and all
     return written.strip()  # headline, caption, headings, tags

@@ -50,6 +50,16 @@ class ImportResult:
     differences: tuple[Difference, ...] = ()
 
 
+def body_with_breaks(paragraphs, page_breaks):
+    """The stored body: paragraphs, with a `[halaman]` line where each page starts."""
+    parts = []
+    for position, paragraph in enumerate(paragraphs):
+        if position in page_breaks:
+            parts.append(seedformat.PAGE_BREAK)
+        parts.append(paragraph)
+    return "\n\n".join(parts)
+
+
 def story_from_article(article):
     """The seed-format data of a stored story (uses prefetched relations when present,
     but for the tags, read in their order)."""
@@ -74,6 +84,7 @@ def story_from_article(article):
             article.tags.order_by("taggit_taggeditem_items__id").values_list("name", flat=True)
         ),
         layout=seedformat.Layout.from_json(article.seed_layout),
+        page_breaks=article.page_breaks,
     )
 
 
@@ -197,7 +208,7 @@ def import_story(story, *, update=False, site=None):
     article.headline = article.seed_headline = story.headline
     article.seed_layout = story.layout.to_json()
     article.dateline = story.dateline
-    article.body = "\n\n".join(story.paragraphs)
+    article.body = body_with_breaks(story.paragraphs, story.page_breaks)
     article.end_mark = story.end_mark
     article.editor = find_or_create_named(Editor, story.editor)
     article.time_zone = story.time_zone

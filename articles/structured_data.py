@@ -77,7 +77,31 @@ def news_article(article, request):
         ]
     if article.section_here:
         data["articleSection"] = article.section_here.name
+    if article.is_live:
+        live_blog(data, article, zone)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def live_blog(data, article, zone):
+    """A live report is a LiveBlogPosting with every update, newest first (uses the
+    prefetched `live_updates`)."""
+    updates = list(article.live_updates.all())
+    data["@type"] = "LiveBlogPosting"
+    data["coverageStartTime"] = data.get("datePublished")
+    if updates:
+        data["dateModified"] = max(
+            updates[0].at.astimezone(zone).isoformat(), data.get("dateModified") or ""
+        )
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": update.title or Truncator(update.text).words(12),
+            "datePublished": update.at.astimezone(zone).isoformat(),
+            "articleBody": update.text,
+            "url": f"{data['url']}#pembaruan-{update.pk}",
+        }
+        for update in updates
+    ]
 
 
 def publisher(request):

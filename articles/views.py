@@ -7,25 +7,39 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import edge, revisions, search, structured_data
-from .caching import shared_between_purges
+from . import edge, revisions, search, sharing, structured_data
+from .caching import cache_until, prefetch_shared, shared_between_purges
 from .context_processors import site_urls
-from .models import PAGE_JOINS, Article, Editor, Source, page_relations, public_url
+from .models import (
+    PAGE_JOINS,
+    PICKS_SHOWN,
+    Article,
+    Editor,
+    LiveUpdate,
+    Source,
+    Topic,
+    editor_picks,
+    page_relations,
+    public_url,
+)
 from .pagination import OpenEndedPaginator, SharedWindows
 from .popularity import count_view, terkini, terpopuler
-from .sections import navigation_sections, section_blocks
+from .precompiled import PrecompiledList
+from .sections import navigation_key, navigation_sections, section_blocks
+from .templatetags.reader import live_time, machine_time
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 FIRST_INDEKS_DAY = date(1900, 1, 1)  # earlier dates are typos, and have no "day before" URL
@@ -35,10 +49,25 @@ class ReaderListsMixin:
     """Adds the Terkini and Terpopuler lists every reader page shows.
 
     They are read only when used: a sidebar served from the cache needs no query.
+    The site's generation, the navigation and the page's shared values are read from
+    the cache in one round trip (`shared_names`).
     """
+
+    def shared_names(self):
+        """The shared values (`caching.shared_between_purges`) this page will ask for."""
+        return ["fragment:sidebar"]
+
+    def prefetch(self):
+        """One cache round trip for the generation, the navigation and `shared_names()`
+        (once per request: list pages do it before finding their subject)."""
+        if not getattr(self, "prefetched", False):
+            self.prefetched = True
+            keys = [navigation_key(self.request.site)]
+            prefetch_shared(self.request, self.shared_names(), keys=keys)
 
     def get_context_data(self, **kwargs):
         site = self.request.site
+        self.prefetch()
         return super().get_context_data(
             terkini=SimpleLazyObject(lambda: terkini(site)),
             terpopuler=SimpleLazyObject(lambda: terpopuler(site)),
@@ -47,23 +76,58 @@ class ReaderListsMixin:
 
 
 class HomeView(ReaderListsMixin, TemplateView):
-    """The lead story, the sidebar and a block per kanal; the blocks are a shared fragment."""
+    """The lead story, Pilihan Editor, the sidebar and a block per kanal; all shared
+    between purges, so a rendered home page runs no query until the next one."""
 
     template_name = "articles/home.html"
 
+    def shared_names(self):
+        names = ["fragment:lead", "fragment:kanal-blocks", picks_name(None)]  # home: no slug
+        return [*super().shared_names(), *names]
+
     def get_context_data(self, **kwargs):
         # Called by the template only when the shared kanal blocks must be rendered.
-        return super().get_context_data(section_blocks=self.kanal_blocks, **kwargs)
+        return super().get_context_data(
+            section_blocks=self.kanal_blocks,
+            picks=SimpleLazyObject(lambda: current_picks(self.request)),
+            **kwargs,
+        )
 
     def kanal_blocks(self):
         return section_blocks(self.request.site, navigation_sections(self.request))
 
 
+def picks_name(slug):
+    return f"picks:{slug or ''}"
+
+
+def current_picks(request, section=None):
+    """Pilihan Editor of the request's site (home page, or one kanal): chosen once per
+    purge and shared (`caching.shared_between_purges`), then each pick shown only until
+    its own expiry, to the second; a page showing picks is cached no longer than the
+    first of them lasts (`caching.cache_until`)."""
+    site = request.site
+    chosen = shared_between_purges(
+        request,
+        picks_name(section.slug if section else None),
+        # A few more than are shown, to stand in for picks that expire meanwhile.
+        lambda: editor_picks(site, section, limit=2 * PICKS_SHOWN),
+    )
+    now = timezone.now()
+    picks = [pick for pick in chosen if pick.pick_expires_at > now][:PICKS_SHOWN]
+    if picks:
+        cache_until(request, min(pick.pick_expires_at for pick in picks))
+    return picks
+
+
 class ArticleDetailView(ReaderListsMixin, DetailView):
-    """A story. Its own markup (head tags and the <article>) is rendered once per
-    version and shared like the sidebar (`caching.shared_between_purges`); its sources,
-    tags and Baca Juga links are read only then. The story row is read every time,
-    so a withdrawn or unscheduled story is a 404 at once."""
+    """A story, or one page of it (`?page=N`; `?page=all` is the whole story).
+
+    Its own markup (head tags and the <article>, with its views, Berita Terkait,
+    topics and live updates) is rendered once per version and page and shared like
+    the sidebar (`caching.shared_between_purges`); what it reads besides the story
+    row is read only then. The story row is read every time, so a withdrawn or
+    unscheduled story is a 404 at once."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -73,6 +137,13 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published(self.request.site).select_related(*PAGE_JOINS)
 
+    def get_object(self, queryset=None):
+        """The story as `get_queryset()` finds it, in SQL compiled once per process."""
+        story = Article.objects.for_story_page(self.request.site, self.kwargs["slug"])
+        if story is None:
+            raise Http404("Berita tidak ditemukan.")
+        return story
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if self.counts_views:
@@ -80,19 +151,38 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
             response.viewed_story_id = self.object.pk  # so a cached copy still counts views
         return response
 
+    def story_page(self, story):
+        """The page asked for: a number from 1 to the story's page count, or None
+        for `?page=all`; anything else is a 404."""
+        asked = self.request.GET.get("page")
+        if asked is None:
+            return 1
+        if asked == ALL_PAGES:
+            return None
+        if not PAGE_NUMBER.fullmatch(asked) or int(asked) > story.page_count:
+            raise Http404("Halaman berita ini tidak ada.")
+        return int(asked)
+
+    def shared_names(self):
+        names = super().shared_names()
+        return [*names, self.story_name] if self.shares_story_markup else names
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         story = self.object
+        page = self.story_page(story)
+        # Absolute URLs (JSON-LD, Open Graph, links) follow the scheme and host.
+        origin = self.request.build_absolute_uri("/")
+        self.story_name = f"story:{origin}:{story.pk}:{story.version}:{page or ALL_PAGES}"
+        context = super().get_context_data(**kwargs)
+        # A story placed from another site of the network names its origin as canonical;
+        # page N has its own, the whole story (`?page=all`) that of page 1.
+        context["canonical_url"] = story.canonical_url(self.request) + story_page_query(page)
+        context["page_number"] = page
         # Behind an edge cache most readers never reach the app: their browsers count.
         context["counts_views_by_beacon"] = self.counts_views and settings.EDGE_CACHE_SECONDS > 0
-        # A story placed from another site of the network names its origin as canonical.
-        context["canonical_url"] = story.canonical_url(self.request)
         if self.shares_story_markup:
-            # Absolute URLs (JSON-LD, Open Graph, links) follow the scheme and host.
-            origin = self.request.build_absolute_uri("/")
-            name = f"story:{origin}:{story.pk}:{story.version}"
             context["story"] = shared_between_purges(
-                self.request, name, lambda: self.story_markup(context)
+                self.request, self.story_name, lambda: self.story_markup(context)
             )
         else:
             context["story"] = self.story_markup(context)
@@ -101,10 +191,19 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
 
     def story_markup(self, context):
         prefetch_related_objects([self.object], *page_relations())
-        story = self.object
+        if self.object.is_live:
+            prefetch_related_objects([self.object], "live_updates")
+        story, site, page = self.object, self.request.site, context["page_number"]
         context = context | {
             "news_article": structured_data.news_article(story, self.request),
-            "dateline": self.request.site.dateline_for(story.dateline, story.site),
+            "dateline": site.dateline_for(story.dateline, story.site),
+            "blocks": story.body_blocks(page),
+            "pages": story_pages(story, page),
+            "views_total": story.total_views(),
+            "related_stories": Article.objects.related_to(story, site),
+            "topics": Topic.objects.of_story(story, site),
+            "share_links": sharing.links(context["canonical_url"], story.headline_here),
+            "LIVE_POLL_SECONDS": settings.LIVE_POLL_SECONDS,
         }
         with edge.collecting(self.request) as tags:
             markup = {
@@ -112,6 +211,63 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
                 for part in ("head", "article")
             }
         return markup | {"tags": sorted(tags | edge.story_tags(story))}
+
+
+ALL_PAGES = "all"
+
+
+def story_page_query(page):
+    """`?page=N` for page N of a story; nothing for page 1 and for the whole story."""
+    return f"?page={page}" if page and page > 1 else ""
+
+
+def story_pages(story, current):
+    """The "Halaman 1 2 3 … Selanjutnya" navigation of a story of several pages
+    (None for one page): each page's link, the next and previous, and the whole story."""
+    if story.page_count == 1:
+        return None
+    path = story.get_absolute_url()
+    return {
+        "links": [
+            (number, path + story_page_query(number), number == current)
+            for number in range(1, story.page_count + 1)
+        ],
+        "previous": path + story_page_query(current - 1) if current and current > 1 else None,
+        "next": path + story_page_query(current + 1)
+        if current and current < story.page_count
+        else None,
+        "all": f"{path}?page={ALL_PAGES}",
+        "showing_all": current is None,
+        "count": story.page_count,
+    }
+
+
+class LiveUpdatesView(View):
+    """`/berita/<slug>/live.json`: a live report's updates, newest first, for the open
+    pages that poll it (`static/js/live.js`). Cached like a page (no query string),
+    and purged with the story's sites when an update is added."""
+
+    def get(self, request, slug):
+        story = get_object_or_404(
+            Article.objects.published(request.site).only("pk", "time_zone", "is_live", "slug"),
+            slug=slug,
+            is_live=True,
+        )
+        updates = LiveUpdate.objects.filter(article=story)
+        return JsonResponse(
+            {
+                "updates": [
+                    {
+                        "id": update.pk,
+                        "at": machine_time(update.at),
+                        "time": live_time(update, story),
+                        "title": update.title,
+                        "paragraphs": update.paragraphs,
+                    }
+                    for update in updates
+                ]
+            }
+        )
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -131,7 +287,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_object(self, queryset=None):
         if self.revision is not None:
             revisions.apply(get_object_or_404(Article, pk=self.kwargs["pk"]), self.revision.content)
-        return super().get_object(queryset)
+        return DetailView.get_object(self, queryset)  # any state: not the readers' query
 
     def get(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -172,14 +328,23 @@ class StoryListView(ReaderListsMixin, ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
+    # `choose_stories(stories, subject_pk)`, for lists narrowed by their subject's key
+    # alone: their SQL is then compiled once per process (`precompiled.PrecompiledList`).
+    choose_stories = None
+
     def get(self, request, *args, **kwargs):
         page = request.GET.get(self.page_kwarg)
         if page is not None and not PAGE_NUMBER.fullmatch(page):
             raise Http404("Nomor halaman tidak dikenal.")
+        self.prefetch()
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.subject = self.get_subject()
+        if self.choose_stories is not None:
+            return PrecompiledList(
+                type(self).__name__, self.request.site, type(self).choose_stories, self.subject.pk
+            )
         stories = Article.objects.latest_published(self.request.site).for_lists()
         return self.filter_stories(stories)
 
@@ -187,6 +352,9 @@ class StoryListView(ReaderListsMixin, ListView):
         return str(self.subject)
 
     edge_tag = None  # the subject's tag at the edge: `kanal` for `kanal-7`
+
+    def get_intro(self):
+        return getattr(self.subject, "bio", "")  # editors have one
 
     def get_feed_url(self):
         return None
@@ -202,7 +370,7 @@ class StoryListView(ReaderListsMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             subject=self.subject,
-            intro=getattr(self.subject, "bio", ""),  # editors have one
+            intro=self.get_intro(),
             heading=self.heading,
             title=self.get_title(),
             feed_url=self.get_feed_url(),
@@ -242,11 +410,22 @@ class SectionView(StoryListView):
     def filter_stories(self, stories):
         return stories.in_section(self.subject)
 
+    @staticmethod
+    def choose_stories(stories, kanal_pk):
+        return stories.in_section(kanal_pk)
+
     def get_feed_url(self):
         return public_url("articles:section_feed", self.subject.slug)
 
+    def shared_names(self):
+        return [*super().shared_names(), picks_name(self.kwargs["slug"])]
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section_slug=self.subject.slug, **kwargs)
+        return super().get_context_data(
+            current_section_slug=self.subject.slug,
+            picks=SimpleLazyObject(lambda: current_picks(self.request, self.subject)),
+            **kwargs,
+        )
 
 
 class TagView(StoryListView):
@@ -266,6 +445,25 @@ class TagView(StoryListView):
         return public_url("articles:tag_feed", self.subject.slug)
 
 
+class TopicView(StoryListView):
+    """A curated topic of the site ("Topik: Banjir Garut"): its lead text and stories."""
+
+    heading = "Topik"
+    description = "Kumpulan berita {site} tentang {title}."
+
+    def get_subject(self):
+        return get_object_or_404(Topic, site=self.request.site, slug=self.kwargs["slug"])
+
+    def get_intro(self):
+        return self.subject.lead
+
+    def filter_stories(self, stories):
+        return self.subject.select(stories)
+
+    def get_feed_url(self):
+        return public_url("articles:topic_feed", self.subject.slug)
+
+
 class EditorView(StoryListView):
     heading = "Editor"
     edge_tag = "editor"
@@ -276,6 +474,10 @@ class EditorView(StoryListView):
 
     def filter_stories(self, stories):
         return stories.filter(editor=self.subject)
+
+    @staticmethod
+    def choose_stories(stories, editor_pk):
+        return stories.filter(editor_id=editor_pk)
 
 
 class SourceView(StoryListView):
@@ -288,6 +490,10 @@ class SourceView(StoryListView):
 
     def filter_stories(self, stories):
         return stories.filter(sources=self.subject)
+
+    @staticmethod
+    def choose_stories(stories, source_pk):
+        return stories.filter(sources=source_pk)
 
 
 class IndeksView(StoryListView):

@@ -71,6 +71,8 @@ if TASK_BACKEND not in TASK_BACKENDS:
         f"TASK_BACKEND={TASK_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# How often an open live report asks for new updates (its JSON is cached like a page).
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
 # A search whose ranking takes longer is stopped and the reader asked for other words.
 SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", default=500)
 

@@ -242,17 +242,18 @@ def test_page_query_count_does_not_grow_with_tags_sources_and_links(client, page
         article_with(20)
         big_count = count_queries(client, "/")
     assert big_count == small_count
-    assert small_count <= 10
+    assert small_count <= 13
 
 
 def test_article_page_query_budget(client, django_assert_num_queries):
     article = article_with(5)
     DailyViews.objects.create(article=article, day=timezone.localdate(), views=1)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         # 1 the host's site (then kept by the process), 2 story with photo, editor, section
         # and its placement here, 3 sources, 4 tags, 5 related links with targets, 6 bylines
-        # with their people, 7 Terkini, 8 Terpopuler (ranked in a subquery), 9 the
-        # navigation's sections (then cached), 10 the view's upsert.
+        # with their people, 7 its views so far, 8 Berita Terkait, 9 its topics, 10 Terkini,
+        # 11 Terpopuler (ranked in a subquery), 12 the navigation's sections (then cached),
+        # 13 the view's upsert.
         client.get(article.get_absolute_url(), **READER)
 
 
@@ -264,18 +265,20 @@ def test_article_page_query_budget_in_production(
     article = article_with(5)
     DailyViews.objects.create(article=article, day=timezone.localdate(), views=1)
     client.get(article.get_absolute_url(), REMOTE_ADDR="10.0.0.9", **READER)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         # 1 story with photo, editor and section, 2 sources, 3 tags, 4 related links with
-        # targets, 5 bylines with their people, 6 Terkini, 7 the stories of the cached
-        # Terpopuler ranking.
+        # targets, 5 bylines with their people, 6 its views so far, 7 Berita Terkait, 8 its
+        # topics (2-8 only when the story's markup is made: PAGE_CACHE_SECONDS is 0 here),
+        # 9 Terkini, 10 the stories of the cached Terpopuler ranking.
         client.get(article.get_absolute_url(), **READER)
 
 
 def test_home_page_query_budget(client, django_assert_num_queries):
     article_with(5)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         # 1 the host's site (then kept by the process), 2 Terkini (its first story is the
-        # lead), 3 Terpopuler, 4 its fallback to the latest, 5 the sections, for the kanal
+        # lead), 3 Pilihan Editor, 4 Terpopuler, 5 its fallback to the latest, 6 the
+        # sections, for the kanal
         # blocks and the navigation (then cached); with no
         # sections there are no kanal blocks to fetch.
         client.get("/")

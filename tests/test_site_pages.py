@@ -81,9 +81,9 @@ def test_section_page_is_in_the_navigation_and_marks_itself_current(client):
 def test_navigation_sections_come_from_one_cached_query(client, django_assert_num_queries):
     make_section(name="Nasional")
     client.get("/")
-    with django_assert_num_queries(4):
-        # 1 Terkini, 2 Terpopuler, 3 its fallback, 4 the kanal blocks' stories; the
-        # sections for the navigation and the blocks come from the cache.
+    with django_assert_num_queries(5):
+        # 1 Terkini, 2 Pilihan Editor, 3 Terpopuler, 4 its fallback, 5 the kanal blocks'
+        # stories; the sections for the navigation and the blocks come from the cache.
         html = client.get("/").content.decode()
     assert ">Nasional</a>" in html
 
@@ -312,7 +312,8 @@ def list_page_urls():
 # a search ranks its matches in one and makes the page's excerpts from their bodies in
 # another, a tag chooses the page's stories in one (all shared until a purge), then
 # either reads the page in query 1.
-SUBJECT_QUERY = {"section": 0, "tag": 2, "editor": 1, "source": 1, "indeks": 0, "search": 2}
+# A kanal's first page also shows its Pilihan Editor: one query (shared until a purge).
+SUBJECT_QUERY = {"section": 1, "tag": 2, "editor": 1, "source": 1, "indeks": 0, "search": 2}
 # On PostgreSQL a search ranks under a statement timeout (`articles.search.ranked`): set
 # and put back, in a savepoint here since each test runs inside a transaction.
 RANKING_TIME_LIMIT = 4 if connection.vendor == "postgresql" else 0
@@ -345,9 +346,10 @@ def test_home_page_with_kanal_blocks_query_budget(client, django_assert_num_quer
             photo=make_photo(width=400, height=300),
             published_at=timezone.now() - timedelta(minutes=n),
         )
-    with django_assert_num_queries(6):
-        # 1 the host's site (cold), 2 Terkini with the lead, 3 Terpopuler, 4 its fallback,
-        # 5 the sections (cold cache), 6 the latest stories of every kanal at once.
+    with django_assert_num_queries(7):
+        # 1 the host's site (cold), 2 Terkini with the lead, 3 Pilihan Editor, 4 Terpopuler,
+        # 5 its fallback, 6 the sections (cold cache), 7 the latest stories of every kanal
+        # at once.
         response = client.get("/")
     blocks = response.context["section_blocks"]()
     assert [section for section, _ in blocks] == sections[: min(stories, 3)]

@@ -73,6 +73,8 @@ def story_form(article=None, **overrides):
         "related_links-INITIAL_FORMS": "0",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
+        "live_updates-TOTAL_FORMS": "0",
+        "live_updates-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -4,14 +4,14 @@ import json
 from functools import lru_cache
 
 from django import template
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import edge, renditions, search
-from ..caching import page_generation
+from .. import edge, renditions, search, seedformat
+from ..caching import shared_between_purges
+from ..models import ZONES
 
 register = template.Library()
 
@@ -49,6 +49,14 @@ def story_time(story, css_class="story-time"):
         machine_time(story.published_at_here),
         story.date_line,
         relative_time(story.published_at_here) or story.date_line,
+    )
+
+
+@register.filter
+def live_time(update, article):
+    """A live update's time on its story's clock: `14 Mei 2022, 18:45 WIB`."""
+    return seedformat.format_date_line(
+        update.at.astimezone(ZONES[article.time_zone]), article.time_zone
     )
 
 
@@ -98,41 +106,6 @@ def shown(context, story):
     """Names a story the page shows outside a card (the home page's lead) for the edge."""
     edge.add_tags(context.get("request"), f"story-{story.pk}")
     return ""
-
-
-@register.tag
-def shared_fragment(parser, token):
-    """`{% shared_fragment "sidebar" %}...{% endshared_fragment %}`: a part of the page
-    every page of the site shares, kept like a page (dropped by the site's purges, at
-    most FRAGMENT_CACHE_SECONDS) with the edge tags of the stories it shows."""
-    try:
-        _, name = token.split_contents()
-    except ValueError:
-        raise template.TemplateSyntaxError("shared_fragment takes one name") from None
-    nodelist = parser.parse(("endshared_fragment",))
-    parser.delete_first_token()
-    return SharedFragmentNode(nodelist, parser.compile_filter(name))
-
-
-class SharedFragmentNode(template.Node):
-    def __init__(self, nodelist, name):
-        self.nodelist, self.name = nodelist, name
-
-    def render(self, context):
-        request = context.get("request")
-        seconds = context.get("FRAGMENT_CACHE_SECONDS") or 0
-        if request is None or seconds <= 0:
-            return self.nodelist.render(context)
-        key = f"fragment:{self.name.resolve(context)}:{page_generation(request)}"
-        found = cache.get(key)
-        if found is None:
-            with edge.collecting(request) as tags:
-                html = self.nodelist.render(context)
-            found = (html, sorted(tags))
-            cache.set(key, found, seconds)
-        else:
-            edge.add_tags(request, *found[1])
-        return found[0]
 
 
 @register.simple_tag(takes_context=True)
@@ -192,3 +165,37 @@ def ld_json(data):
     """`data` as JSON safe to put inside <script type="application/ld+json">."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+
+
+@register.tag
+def shared(parser, token):
+    """`{% shared "sidebar" %}...{% endshared %}`: the enclosed markup rendered once per
+    purge of the site and shared by every request (`caching.shared_between_purges`,
+    made by one request while the others wait), with the edge tags of the stories it
+    shows. Where `FRAGMENT_CACHE_SECONDS` is 0 (a preview) it is rendered afresh and
+    never stored."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% shared %} takes one quoted name")
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, bits[1].strip("\"'"))
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or context.get("FRAGMENT_CACHE_SECONDS", 0) <= 0:
+            return self.nodelist.render(context)
+
+        def make():  # the markup, with the edge tags of what it shows (`articles.edge`)
+            with edge.collecting(request) as tags:
+                html = self.nodelist.render(context)
+            return html, sorted(tags)
+
+        html, tags = shared_between_purges(request, f"fragment:{self.name}", make)
+        edge.add_tags(request, *tags)
+        return html
