@@ -107,7 +107,9 @@ class LiveUpdateInline(admin.StackedInline):
     pages show a new update at their next poll."""
 
     model = LiveUpdate
-    extra = 1
+    # None until the editor adds one: an empty form's time (now, as it was rendered)
+    # would make a restored autosave look like an update without text.
+    extra = 0
     fields = ["at", "title", "text"]
     verbose_name = _("pembaruan laporan langsung")
     verbose_name_plural = _("pembaruan laporan langsung (centang 'laporan langsung' di atas)")

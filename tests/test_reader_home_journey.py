@@ -11,7 +11,11 @@ from articles.models import Article, EditorPick, Topic, TopicStory
 from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 from tests.factories import make_article, make_photo
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

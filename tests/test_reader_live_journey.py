@@ -9,7 +9,11 @@ from articles import live
 from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 from tests.factories import make_article
 
-pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_new_update_appears_on_the_open_page_without_reload(browser, live_server, settings):
