@@ -1,6 +1,7 @@
-"""Several app servers, one network: two gunicorn servers behind Varnish, one database,
-one Redis and one S3-compatible bucket (moto's server on loopback). A photo uploaded
-through one server is served, with its renditions made once, through the other."""
+"""Several app servers, one network: two gunicorn servers behind Varnish, one database
+(PostgreSQL when the suite runs on it), one Redis and one S3-compatible bucket (moto's
+server on loopback). A photo uploaded through one server is served, with its renditions
+made once, through the other."""
 
 import http.client
 import re
@@ -10,6 +11,7 @@ from urllib.parse import urlencode, urlparse
 
 import boto3
 import pytest
+from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from tests import test_faults
@@ -38,6 +40,25 @@ def bucket():
     client.create_bucket(Bucket=name)
     yield endpoint, name, client
     server.stop()
+
+
+@pytest.fixture
+def shared_database(tmp_path):
+    """The one database of both servers: a new PostgreSQL database when the suite runs on
+    PostgreSQL (as production does), else an SQLite file."""
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] != "django.db.backends.postgresql":
+        yield f"sqlite:///{tmp_path / 'network.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"newsroom_media_{uuid.uuid4().hex[:8]}"
+    server = {"host": default["HOST"], "port": default["PORT"] or 5432, "user": default["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Browser:
@@ -72,12 +93,12 @@ class Browser:
 
 
 def test_a_photo_uploaded_through_one_server_is_served_with_renditions_by_another(
-    bucket, request, tmp_path
+    bucket, shared_database, request, tmp_path
 ):
     endpoint, name, s3 = bucket
     redis, static = request.getfixturevalue("redis_server"), request.getfixturevalue("static_root")
     env = site_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'network.sqlite3'}",
+        DATABASE_URL=shared_database,
         CACHE_URL=redis.url, STATIC_ROOT=static,
         MEDIA_S3_BUCKET=name, MEDIA_S3_ENDPOINT_URL=endpoint, MEDIA_S3_REGION="us-east-1",
         MEDIA_S3_ACCESS_KEY_ID="uji", MEDIA_S3_SECRET_ACCESS_KEY="uji",
