@@ -13,8 +13,9 @@ and placements, and act only on the sites they are staff of.
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from ._roles import grant_to_roles
 
 SITE_GRANTS = {
     "Penulis": ["view_site", "view_placement"],
@@ -63,34 +64,6 @@ def remove_default_site(apps, schema_editor):
     apps.get_model("articles", "Placement").objects.all().delete()
     apps.get_model("articles", "Article").objects.update(site=None)
     apps.get_model("articles", "Site").objects.all().delete()
-
-
-def grant_site_permissions(apps, schema_editor):
-    # Permissions are normally made after all migrations; the roles need them now.
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in SITE_GRANTS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="articles", codename__in=codenames
-                )
-            )
-
-
-def revoke_site_permissions(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=SITE_GRANTS):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename__in=SITE_GRANTS[group.name]
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -330,5 +303,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(make_default_site, remove_default_site),
-        migrations.RunPython(grant_site_permissions, revoke_site_permissions),
+        grant_to_roles(SITE_GRANTS),
     ]

@@ -12,10 +12,11 @@ for the budget, Editor and Admin run it; Admin manages partners.
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import articles.models
+
+from ._roles import grant_to_roles
 
 DESK_GRANTS = {
     "Penulis": [
@@ -36,34 +37,6 @@ DESK_GRANTS = {
         "add_partner", "change_partner", "delete_partner", "view_partner",
     ],
 }  # fmt: skip
-
-
-def grant_desk_permissions(apps, schema_editor):
-    # Permissions are normally made after all migrations; the roles need them now.
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in DESK_GRANTS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="articles", codename__in=codenames
-                )
-            )
-
-
-def revoke_desk_permissions(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=DESK_GRANTS):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename__in=DESK_GRANTS[group.name]
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -504,5 +477,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant_desk_permissions, revoke_desk_permissions),
+        grant_to_roles(DESK_GRANTS),
     ]

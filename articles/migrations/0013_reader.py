@@ -8,8 +8,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from ._roles import grant_to_roles
 
 
 def every(*models):
@@ -23,34 +24,6 @@ READER_GRANTS = {
     "Editor": every("liveupdate", "editorpick", "topic", "topicstory"),
     "Admin": every("liveupdate", "editorpick", "topic", "topicstory"),
 }
-
-
-def grant_reader_permissions(apps, schema_editor):
-    # Permissions are normally made after all migrations; the roles need them now.
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in READER_GRANTS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is not None:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="articles", codename__in=codenames
-                )
-            )
-
-
-def revoke_reader_permissions(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=READER_GRANTS):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename__in=READER_GRANTS[group.name]
-            )
-        )
 
 
 class Migration(migrations.Migration):
@@ -278,5 +251,5 @@ class Migration(migrations.Migration):
             model_name="topic",
             constraint=models.UniqueConstraint(fields=("site", "slug"), name="topic_slug_per_site"),
         ),
-        migrations.RunPython(grant_reader_permissions, revoke_reader_permissions),
+        grant_to_roles(READER_GRANTS),
     ]
