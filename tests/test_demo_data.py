@@ -7,7 +7,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from articles.models import Article, DailyViews, RelatedLink, Section
+from articles.models import (
+    Article,
+    DailyViews,
+    EditorPick,
+    LiveUpdate,
+    RelatedLink,
+    Section,
+    Site,
+    Topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +40,27 @@ def test_demo_stories_look_like_a_newsrooms_output():
     assert RelatedLink.objects.exists() and DailyViews.objects.exists()
     oldest = live.order_by("published_at").first().published_at
     assert 2 <= (timezone.now() - oldest).days <= 3  # 300 stories at 100 a day
+
+
+def test_each_site_gets_what_its_desk_curates():
+    generate("--stories", "400", "--sites", "2")
+    for site in Site.objects.all():
+        live = Article.objects.published(site)
+        home_picks = EditorPick.objects.current().filter(site=site, section=None)
+        assert home_picks.count() == 6
+        assert set(home_picks.values_list("article", flat=True)) <= set(
+            live.values_list("pk", flat=True)
+        )
+        assert EditorPick.objects.filter(site=site, section__isnull=False).exists()
+        topics = Topic.objects.filter(site=site)
+        assert topics.count() == 4 and all(topic.tag_id for topic in topics)
+        assert any(topic.select(live).exists() for topic in topics)
+        report = live.canonical_on(site).get(is_live=True)
+        assert LiveUpdate.objects.filter(article=report).count() == 30
+    paged = [story for story in Article.objects.all() if story.page_count > 1]
+    assert paged
+    for story in paged[:20]:
+        assert story.page_count == -(-len(story.paragraphs) // 5)
 
 
 def test_generating_again_adds_stories_with_new_slugs():

@@ -6,7 +6,9 @@ Stories are added to what is there: run `flush` first for a clean database.
 
 Every site of the network gets its share of stories (`--sites N` first adds demo
 sites until there are N), and about one story in ten is also placed on another
-site, a little later and in a kanal of its own there.
+site, a little later and in a kanal of its own there. Long stories are split into
+pages; each site gets its editors' picks (home page and every kanal), a few topics
+and a live report with its updates, as a portal's desk keeps them.
 """
 
 import time
@@ -28,14 +30,19 @@ from articles.models import (
     ArticleSource,
     DailyViews,
     Editor,
+    EditorPick,
+    LiveUpdate,
     Photo,
     Placement,
     RelatedLink,
     Section,
     Site,
     Source,
+    Topic,
+    TopicStory,
     base_slug,
 )  # fmt: skip
+from articles.seedformat import PAGE_BREAK
 from articles.seeds import find_or_create_named
 
 PHOTO_POOL = 12
@@ -43,6 +50,11 @@ VIEW_DAYS = 28
 # A regional portal's output; a day then looks alike at 1,000 and at 100,000 stories.
 STORIES_PER_DAY = 120
 PLACED_ELSEWHERE = 0.1  # share of stories also run on a second site
+MULTI_PAGE = 0.3  # share of stories split into pages ("Halaman 1 2 3")
+PARAGRAPHS_PER_PAGE = 5
+PICKS_PER_PLACE = 6  # Pilihan Editor on each site's home page and kanal
+TOPICS_PER_SITE = 4
+LIVE_UPDATES = 30
 
 
 class Command(BaseCommand):
@@ -85,6 +97,8 @@ class Command(BaseCommand):
             done = first + size
             if done % 10_000 == 0 or done == stories:
                 self.stdout.write(f"{done} berita ({time.monotonic() - started:.0f} detik)")
+        with transaction.atomic():
+            self._desk(rng, writer)
         with connection.cursor() as cursor:
             cursor.execute(
                 "ANALYZE"
@@ -164,7 +178,7 @@ class Command(BaseCommand):
                     headline=headline,
                     slug=f"{base_slug(headline, 180)}-{self.run}{number}",
                     dateline=f"{rng.choice(demodata.PLACES).upper()}, {site.dateline}",
-                    body="\n\n".join(writer.paragraphs()),
+                    body="\n\n".join(self._paged(rng, writer.paragraphs())),
                     photo=photo,
                     editor=rng.choice(pool["editors"]),
                     site=site,
@@ -184,6 +198,67 @@ class Command(BaseCommand):
             if article.status == Article.Status.PUBLISHED and article.published_at <= self.now
         )
         self.targets = self.targets[-1000:]
+
+    @staticmethod
+    def _paged(rng, paragraphs):
+        """Some long stories as pages of about five paragraphs, with `[halaman]` between."""
+        if len(paragraphs) <= PARAGRAPHS_PER_PAGE * 2 or rng.random() >= MULTI_PAGE:
+            return paragraphs
+        paged = []
+        for start in range(0, len(paragraphs), PARAGRAPHS_PER_PAGE):
+            if start:
+                paged.append(PAGE_BREAK)
+            paged += paragraphs[start : start + PARAGRAPHS_PER_PAGE]
+        return paged
+
+    def _desk(self, rng, writer):
+        """What editors curate on each site, from its newest live stories: picks on the
+        home page and every kanal (expiring over the next days), topics over a tag with
+        a few pinned stories, and one live report with its updates."""
+        picks, pinned, updates = [], [], []
+        for site, sections in self.pool["sites"]:
+            live = Article.objects.latest_published(site)
+            for section in [None, *sections]:
+                listed = live.in_section(section) if section else live
+                newest = list(listed.values_list("pk", flat=True)[: PICKS_PER_PLACE * 4])
+                picks += [
+                    EditorPick(
+                        site=site,
+                        section=section,
+                        article_id=pk,
+                        position=position,
+                        expires_at=self.now + timedelta(hours=rng.randint(6, 96)),
+                    )
+                    for position, pk in enumerate(
+                        rng.sample(newest, min(PICKS_PER_PLACE, len(newest)))
+                    )
+                ]
+            for tag in rng.sample(self.pool["tags"], TOPICS_PER_SITE):
+                topic, created = Topic.objects.get_or_create(
+                    site=site,
+                    slug=slugify(f"topik {tag.name}"),
+                    defaults={"title": f"{tag.name} Terkini", "tag": tag, "lead": writer.caption()},
+                )
+                newest = list(live.tagged(tag).values_list("pk", flat=True)[:20]) if created else []
+                pinned += [
+                    TopicStory(topic=topic, article_id=pk, position=position)
+                    for position, pk in enumerate(rng.sample(newest, min(3, len(newest))))
+                ]
+            report = live.canonical_on(site).exclude(is_live=True).first()
+            if report:
+                Article.objects.filter(pk=report.pk).update(is_live=True)
+                updates += [
+                    LiveUpdate(
+                        article=report,
+                        at=self.now - timedelta(minutes=10 * number),
+                        title=writer.headline() if number % 5 == 0 else "",
+                        text="\n\n".join(writer.paragraphs()[:2]),
+                    )
+                    for number in range(LIVE_UPDATES)
+                ]
+        EditorPick.objects.bulk_create(picks, ignore_conflicts=True)
+        TopicStory.objects.bulk_create(pinned, ignore_conflicts=True)
+        LiveUpdate.objects.bulk_create(updates)
 
     def _placements(self, rng, articles):
         """Each story on its origin site; some on a second site too, up to 2 hours later."""
