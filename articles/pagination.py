@@ -9,8 +9,6 @@ with "Sebelumnya" / "Berikutnya", as on news sites, so no total is shown.
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
-from .caching import shared_between_purges
-
 
 class OpenEndedPaginator(Paginator):
     def validate_number(self, number):
@@ -56,25 +54,3 @@ class OpenEndedPage(Page):
     def is_complete_list(self):
         """True when this one page holds the whole list, so its length is the total."""
         return self.number == 1 and not self.has_more
-
-
-class SharedWindows:
-    """A story list as the paginator reads it, each page's stories chosen once between
-    purges and shared by every reader (`caching.shared_between_purges`).
-
-    For a list whose choice costs more than reading the page: a tag's stories are
-    found by probing the newest stories one by one for the tag, about 4 ms at
-    100,000 stories. The rows are read afresh from `stories` on every request, so
-    a story withdrawn since the choice is left out at once.
-    """
-
-    def __init__(self, request, name, chosen, stories):
-        self.request, self.name, self.chosen, self.stories = request, name, chosen, stories
-
-    def __getitem__(self, window):
-        ids = shared_between_purges(
-            self.request,
-            f"{self.name}:{window.start}:{window.stop}",
-            lambda: list(self.chosen.values_list("pk", flat=True)[window]),
-        )
-        return self.stories.in_order(ids)

@@ -22,7 +22,8 @@ def public_pages(site=None):
     Page types whose routes are not (yet) in the project map to None.
     """
     site = site or Site.objects.default()
-    story = Article.objects.latest_published(site).select_related("section", "editor").first()
+    stories = Article.objects.latest_published(site).exclude(is_live=True)  # a plain story
+    story = stories.select_related("section", "editor").first()
     if story is None:
         raise LookupError("No published story: run generate_demo first.")
     tag = story.tags.order_by("pk").first()

@@ -35,7 +35,7 @@ from .models import (
     page_relations,
     public_url,
 )
-from .pagination import OpenEndedPaginator, SharedWindows
+from .pagination import OpenEndedPage, OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
 from .precompiled import PrecompiledList
 from .sections import navigation_key, navigation_sections, section_blocks
@@ -313,6 +313,11 @@ class StoryListView(ReaderListsMixin, ListView):
     Pages are `?page=N`; anything but a plain page number that exists is a 404.
     They are not counted (see `articles.pagination`). Subclasses say what the
     subject is and how it filters the stories.
+
+    Each page's cards are rendered once between purges and shared by every reader,
+    like the sidebar (`caching.shared_between_purges`): a rendered list page then
+    reads no story, whatever the archive's size. They are in `cards` (markup);
+    `page_obj.object_list` holds the keys of the stories they show.
     """
 
     template_name = "articles/story_list.html"
@@ -331,6 +336,7 @@ class StoryListView(ReaderListsMixin, ListView):
     # `choose_stories(stories, subject_pk)`, for lists narrowed by their subject's key
     # alone: their SQL is then compiled once per process (`precompiled.PrecompiledList`).
     choose_stories = None
+    shares_cards = True
 
     def get(self, request, *args, **kwargs):
         page = request.GET.get(self.page_kwarg)
@@ -347,6 +353,38 @@ class StoryListView(ReaderListsMixin, ListView):
             )
         stories = Article.objects.latest_published(self.request.site).for_lists()
         return self.filter_stories(stories)
+
+    def paginate_queryset(self, queryset, page_size):
+        number = int(self.request.GET.get(self.page_kwarg) or 1)  # checked by get()
+        if self.shares_cards:
+            subject = getattr(self.subject, "pk", self.subject)
+            name = f"list:{type(self).__name__}:{subject}:{number}"
+            listed = shared_between_purges(
+                self.request, name, lambda: self.list_page(queryset, page_size)
+            )
+        else:
+            listed = self.list_page(queryset, page_size)
+        edge.add_tags(self.request, *listed["tags"])
+        self.cards = listed["cards"]
+        paginator = self.get_paginator(queryset, page_size)
+        page = OpenEndedPage(listed["ids"], number, paginator, has_more=listed["has_more"])
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def list_page(self, queryset, page_size):
+        """One page of the list, read and its cards rendered (a 404 past the end)."""
+        _, page, stories, _ = super().paginate_queryset(queryset, page_size)
+        with edge.collecting(self.request) as tags:
+            cards = render_to_string(
+                "includes/story_cards.html",
+                {"stories": stories, **self.card_context()},
+                self.request,
+            )
+        ids = [story.pk for story in stories]
+        return {"cards": cards, "ids": ids, "has_more": page.has_next(), "tags": sorted(tags)}
+
+    def card_context(self):
+        """What the cards need from the page besides their stories."""
+        return {}
 
     def get_title(self):
         return str(self.subject)
@@ -376,6 +414,7 @@ class StoryListView(ReaderListsMixin, ListView):
             feed_url=self.get_feed_url(),
             **kwargs,
         )
+        context["cards"] = self.cards  # made by `paginate_queryset`
         if self.edge_tag:
             edge.add_tags(self.request, f"{self.edge_tag}-{self.subject.pk}")
         context["description"] = self.description.format(
@@ -420,10 +459,13 @@ class SectionView(StoryListView):
     def shared_names(self):
         return [*super().shared_names(), picks_name(self.kwargs["slug"])]
 
+    def card_context(self):
+        return {"current_section_slug": self.subject.slug}  # no kanal label on its cards
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            current_section_slug=self.subject.slug,
             picks=SimpleLazyObject(lambda: current_picks(self.request, self.subject)),
+            **self.card_context(),
             **kwargs,
         )
 
@@ -437,9 +479,7 @@ class TagView(StoryListView):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
     def filter_stories(self, stories):
-        return SharedWindows(
-            self.request, f"tag:{self.subject.pk}", stories.tagged(self.subject), stories
-        )
+        return stories.tagged(self.subject)
 
     def get_feed_url(self):
         return public_url("articles:tag_feed", self.subject.slug)
@@ -568,6 +608,7 @@ class SearchView(StoryListView):
 
     heading = "Pencarian"
     template_name = "articles/search.html"
+    shares_cards = False  # each search is rendered afresh; its ranking is shared
     too_slow = False  # set when the ranking was stopped (`search.ranked`)
     description = "Hasil pencarian {title} di {site}."
 

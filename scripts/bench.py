@@ -92,6 +92,9 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--profile", metavar="PAGE", help="profile one page type in-process")
+    parser.add_argument(
+        "--pages", metavar="TYPE,...", help="load only these page types (default: all)"
+    )
     parser.add_argument("--baseline-stories", type=int, help="compare p50 with this many stories")
     parser.add_argument("--baseline-database-url", help="the baseline's database (required)")
     parser.add_argument("--baseline-sites", type=int, default=1, help="the baseline's sites")
@@ -361,6 +364,13 @@ def main():
     prepare_data(args, env)
     cache.clear()
     pages = public_pages()
+    if args.pages:
+        unknown = set(args.pages.split(",")) - set(pages)
+        if unknown:
+            raise SystemExit(
+                f"--pages: no page type {', '.join(sorted(unknown))} (of {', '.join(pages)})"
+            )
+        pages = {page: url for page, url in pages.items() if page in args.pages.split(",")}
     if args.prepare_only:
         shutil.rmtree(workdir, ignore_errors=True)
         print("PAGES " + json.dumps(pages))
@@ -373,7 +383,8 @@ def main():
     queries = {page: len(page_queries(url)) for page, url in pages.items() if url}
     cold = {page: cold_render(url) for page, url in pages.items() if url}
     connection.close()
-    views_before = article_views(pages["article"])
+    article_url = pages.get("article")
+    views_before = article_views(article_url) if article_url else 0
     baseline, baseline_pages = (
         start_baseline(args, workdir) if args.baseline_stories else (None, {})
     )
@@ -400,7 +411,7 @@ def main():
         stop(server)
         if baseline:
             stop(baseline)
-    counted = article_views(pages["article"]) - views_before
+    counted = article_views(article_url) - views_before if article_url else 0
     ceiling = {"rps": (first_ceiling["rps"] + last_ceiling["rps"]) / 2}
     rows[:0] = [
         ("ceiling, first", "-", first_ceiling, "0", "", None),
@@ -438,6 +449,9 @@ def main():
             f"  {ratio}"
         )
     print("worker RSS after the run: " + ", ".join(f"{size:.0f} MiB" for size in rss))
+    shutil.rmtree(workdir, ignore_errors=True)
+    if not article_url:
+        return
     # wrk counts completed responses; requests in flight when it stops are served and counted too.
     in_flight = 2 * args.connections
     verdict = "ok" if 0 <= counted - article_requests <= in_flight else "MISMATCH"
@@ -445,7 +459,6 @@ def main():
         f"article views: {article_requests} responses, {counted} counted "
         f"(up to {in_flight} more may have been in flight): {verdict}"
     )
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

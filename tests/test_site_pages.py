@@ -310,10 +310,9 @@ def list_page_urls():
 # sections (cold cache) and 6 the host's site (cold: then kept by the process).
 # A kanal comes from the navigation's list (query 5), other subjects take one query;
 # a search ranks its matches in one and makes the page's excerpts from their bodies in
-# another, a tag chooses the page's stories in one (all shared until a purge), then
-# either reads the page in query 1.
+# another (shared until a purge), then reads the page in query 1.
 # A kanal's first page also shows its Pilihan Editor: one query (shared until a purge).
-SUBJECT_QUERY = {"section": 1, "tag": 2, "editor": 1, "source": 1, "indeks": 0, "search": 2}
+SUBJECT_QUERY = {"section": 1, "tag": 1, "editor": 1, "source": 1, "indeks": 0, "search": 2}
 # On PostgreSQL a search ranks under a statement timeout (`articles.search.ranked`): set
 # and put back, in a savepoint here since each test runs inside a transaction.
 RANKING_TIME_LIMIT = 4 if connection.vendor == "postgresql" else 0
