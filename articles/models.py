@@ -821,14 +821,10 @@ class Article(models.Model):
         local = self.content_updated_at.astimezone(ZONES[self.time_zone])
         return seedformat.format_date_line(local, self.time_zone)
 
-    def _body_parts(self):
-        normalised = self.body.replace("\r\n", "\n")
-        return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
-
     @property
     def paragraphs(self):
         """The text paragraphs of the whole story; page-break markers are not among them."""
-        return [part for part in self._body_parts() if not seedformat.is_page_break(part)]
+        return seedformat.text_paragraphs(self.body)
 
     @property
     def page_breaks(self):
@@ -836,7 +832,7 @@ class Article(models.Model):
         type a line `[halaman]` between paragraphs). A break before the first or after
         the last paragraph, or doubled, makes no empty page."""
         breaks, count = [], 0
-        for part in self._body_parts():
+        for part in seedformat.body_parts(self.body):
             if not seedformat.is_page_break(part):
                 count += 1
             elif count and (not breaks or breaks[-1] != count):

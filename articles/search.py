@@ -54,6 +54,8 @@ from django.db.models.lookups import Exact
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import seedformat
+
 MAX_QUERY_LENGTH = 100
 RANK_CANDIDATES = 500
 MAX_MARKED_TERMS = 8  # of the query, marked in its results
@@ -185,7 +187,9 @@ class Results:
     def excerpts(self, ids, marker):
         """{id: marked excerpt} for these stories, whatever their state."""
         bodies = self.stories.model._default_manager.filter(pk__in=ids).values_list("pk", "body")
-        return {pk: marker.excerpt(body) for pk, body in bodies}
+        return {
+            pk: marker.excerpt("\n\n".join(seedformat.text_paragraphs(body))) for pk, body in bodies
+        }
 
 
 def made_now(name, make):

@@ -103,6 +103,17 @@ def is_page_break(paragraph):
     return paragraph.strip().lower() == PAGE_BREAK
 
 
+def body_parts(body):
+    """A story body's paragraphs and page-break markers, in order."""
+    normalised = body.replace("\r\n", "\n")
+    return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
+
+
+def text_paragraphs(body):
+    """A story body's paragraphs of text: its page-break markers left out."""
+    return [part for part in body_parts(body) if not is_page_break(part)]
+
+
 class SeedFormatError(ValueError):
     """A document that does not follow the format; `line` is 1-based."""
 

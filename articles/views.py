@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
@@ -223,14 +224,20 @@ def story_page_query(page):
 
 def story_pages(story, current):
     """The "Halaman 1 2 3 … Selanjutnya" navigation of a story of several pages
-    (None for one page): each page's link, the next and previous, and the whole story."""
+    (None for one page): the pages around the current one and at both ends, with "…"
+    (a None link) for those left out, the next and previous, and the whole story."""
     if story.page_count == 1:
         return None
     path = story.get_absolute_url()
+    numbers = Paginator(range(story.page_count), 1).get_elided_page_range(
+        current or 1, on_each_side=2, on_ends=1
+    )
     return {
         "links": [
-            (number, path + story_page_query(number), number == current)
-            for number in range(1, story.page_count + 1)
+            (number, None, False)
+            if number == Paginator.ELLIPSIS
+            else (number, path + story_page_query(number), number == current)
+            for number in numbers
         ],
         "previous": path + story_page_query(current - 1) if current and current > 1 else None,
         "next": path + story_page_query(current + 1)

@@ -82,6 +82,22 @@ def test_a_page_has_its_own_canonical_and_title_and_links_to_the_others(client, 
     assert "Tampilkan semua" not in whole and "Menampilkan seluruh 3 halaman." in whole
 
 
+def test_a_long_story_lists_the_pages_near_the_current_one_and_both_ends(client):
+    story = make_article(body="\n\n[halaman]\n\n".join(f"Bagian {n}." for n in range(1, 13)))
+    url = story.get_absolute_url()
+
+    def shown(query):
+        nav = page(client, story, query)[1].split('class="story-pages__list"')[1].split("</ul>")[0]
+        return re.findall(r">([0-9]+|…)</(?:a|span)>", nav)
+
+    assert shown("") == ["1", "2", "3", "…", "12"]
+    assert shown("?page=7") == ["1", "…", "5", "6", "7", "8", "9", "…", "12"]
+    assert shown("?page=12") == ["1", "…", "10", "11", "12"]
+    assert shown("?page=all") == ["1", "2", "3", "…", "12"]
+    assert f'<a href="{url}?page=12">12</a>' in page(client, story)[1]
+    assert body_text(page(client, story, "?page=7")[1]) == "Bagian 7."
+
+
 def test_page_one_asked_for_by_number_is_page_one(client, long_story):
     _, html = page(client, long_story, "?page=1")
     url = long_story.get_absolute_url()

@@ -118,6 +118,13 @@ def test_whole_words_are_marked_whatever_their_case_or_accents_but_not_negated_o
     assert sought_words('-"kota lama" baru') == ["baru"]  # a negated phrase is not sought
 
 
+def test_the_excerpt_of_a_story_of_several_pages_shows_no_page_break_marker():
+    make_article(headline="Rapat", body="Warga banjir datang.\n\n[halaman]\n\nBanjir surut.")
+    [result] = Article.objects.published().search("banjir")
+    assert "halaman" not in result.excerpt_marked.lower()
+    assert "datang." in result.excerpt_marked and "surut." in result.excerpt_marked
+
+
 def test_the_excerpt_starts_a_few_words_before_the_first_match_and_never_mid_word():
     words = [f"kata{number}" for number in range(100)]
     source = "ta" + " ".join(words[:60]) + " banjir " + " ".join(words[60:])  # cut mid-word
