@@ -118,7 +118,10 @@ def test_an_empty_list_still_has_its_first_page(client):
     make_section(name="Kosong", slug="kosong")
     response = client.get("/kanal/kosong/")
     assert response.status_code == 200
-    assert "Belum ada berita." in response.content.decode()
+    assert (
+        '<li class="story-list__empty">Belum ada berita di kanal ini.</li>'
+        in response.content.decode()
+    )
     assert client.get("/kanal/kosong/", {"page": 2}).status_code == 404
 
 
