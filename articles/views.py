@@ -361,13 +361,24 @@ class StoryListView(ReaderListsMixin, ListView):
         stories = Article.objects.latest_published(self.request.site).for_lists()
         return self.filter_stories(stories)
 
+    def page_number(self):
+        return int(self.request.GET.get(self.page_kwarg) or 1)  # checked by get()
+
+    def cards_name(self):
+        """The shared name of this page's cards: by the list's URL, so that they are read
+        with the navigation and the sidebar, before the subject is looked up."""
+        arguments = ",".join(f"{name}={value}" for name, value in sorted(self.kwargs.items()))
+        return f"list:{type(self).__name__}:{arguments}:{self.page_number()}"
+
+    def shared_names(self):
+        names = super().shared_names()
+        return [*names, self.cards_name()] if self.shares_cards else names
+
     def paginate_queryset(self, queryset, page_size):
-        number = int(self.request.GET.get(self.page_kwarg) or 1)  # checked by get()
+        number = self.page_number()
         if self.shares_cards:
-            subject = getattr(self.subject, "pk", self.subject)
-            name = f"list:{type(self).__name__}:{subject}:{number}"
             listed = shared_between_purges(
-                self.request, name, lambda: self.list_page(queryset, page_size)
+                self.request, self.cards_name(), lambda: self.list_page(queryset, page_size)
             )
         else:
             listed = self.list_page(queryset, page_size)
@@ -580,6 +591,9 @@ class IndeksView(StoryListView):
 
     def get_title(self):
         return date_format(self.subject, "j F Y")
+
+    def cards_name(self):
+        return f"{super().cards_name()}:{self.get_subject()}"  # /indeks/ is today's: by day
 
     def get_context_data(self, **kwargs):
         day = self.subject

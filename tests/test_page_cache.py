@@ -4,12 +4,13 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles import revisions, workflow
+from articles import revisions, views, workflow
 from articles.caching import host_generation, purge_public_pages, shared_between_purges
 from articles.models import Article, DailyViews, Site
 from articles.popularity import flush_views
@@ -259,6 +260,16 @@ def test_a_list_pages_cards_are_shared_between_purges(
     with django_capture_on_commit_callbacks(execute=True):
         purge_public_pages()
     assert headlines(utm_source="x") == [newer.headline, older.headline]
+
+
+def test_todays_indeks_shares_its_cards_by_day(client, monkeypatch):
+    make_article(headline="Terbit hari ini")
+    assert "Terbit hari ini" in client.get("/indeks/", **READER).content.decode()
+    tomorrow = views.site_today(Site.objects.default()) + timedelta(days=1)
+    monkeypatch.setattr(views, "site_today", lambda site: tomorrow)  # midnight, no purge
+    html = client.get("/indeks/", {"utm_source": "wa"}, **READER).content.decode()
+    assert "Terbit hari ini" not in html.split('class="layout__side"')[0]
+    assert "Tidak ada berita yang terbit pada tanggal ini." in html
 
 
 def generation_after(action, capture):
