@@ -1,6 +1,7 @@
 """One URL of each public page type, and the SQL each runs: for the benchmark and plan checks."""
 
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from .models import Article, Site
 
@@ -91,7 +93,8 @@ def periodic_queries(site=None):
     """The SQL of what pages share through the cache and make again after a purge or once
     per period: the sidebar's Terkini and Terpopuler (with its ranking), the home page's
     kanal blocks, the newest story's markup (its sources, tags and Baca Juga), the
-    ranking of a search for SEARCH_WORD, and the choice of its first tag's first page."""
+    ranking of a search for SEARCH_WORD, and the first page of the lists the story is in
+    (its kanal, first tag and editor, and today's Indeks), whose cards are shared."""
     from django.db.models import prefetch_related_objects
 
     from . import search
@@ -104,13 +107,21 @@ def periodic_queries(site=None):
     story = Article.objects.latest_published(site).first()
     tag = story.tags.order_by("pk").first()
     stories = Article.objects.latest_published(site).for_lists()
+    today = timezone.localtime(timezone=site.zone).replace(hour=0, minute=0, second=0)
+    lists = [
+        stories.in_section(story.section_here) if story.section_here else None,
+        stories.tagged(tag) if tag else None,
+        stories.filter(editor_id=story.editor_id) if story.editor_id else None,
+        stories.published_in(today, today + timedelta(days=1)),
+    ]
     request = SimpleNamespace(site=site)
     with override_settings(PAGE_CACHE_SECONDS=0, POPULAR_REFRESH_SECONDS=0):
         with CaptureQueriesContext(connection) as captured:
             terkini(site), terpopuler(site), section_blocks(site, navigation_sections(request))
             prefetch_related_objects([story], *page_relations())
             list(search.ranking(stories, SEARCH_WORD))
-            if tag:
-                first_page = StoryListView.paginate_by + 1  # one more row says a next follows
-                list(stories.tagged(tag).values_list("pk", flat=True)[:first_page])
+            first_page = StoryListView.paginate_by + 1  # one more row says a next follows
+            for listed in lists:
+                if listed is not None:
+                    list(listed[:first_page])
     return [query["sql"] for query in captured.captured_queries]
