@@ -54,9 +54,20 @@ class ReaderListsMixin:
     the cache in one round trip (`shared_names`).
     """
 
+    def own_shared_name(self):
+        """The name of the markup this page itself shares (a story's, a list page's
+        cards), or None where it makes it afresh every time (a preview, a search)."""
+        return None
+
     def shared_names(self):
         """The shared values (`caching.shared_between_purges`) this page will ask for."""
-        return ["fragment:sidebar"]
+        own = self.own_shared_name()
+        return ["fragment:sidebar", *([own] if own else [])]
+
+    def own_shared(self, make):
+        """`make()`, shared between purges under `own_shared_name()` when there is one."""
+        name = self.own_shared_name()
+        return make() if name is None else shared_between_purges(self.request, name, make)
 
     def prefetch(self):
         """One cache round trip for the generation, the navigation and `shared_names()`
@@ -164,9 +175,8 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
             raise Http404("Halaman berita ini tidak ada.")
         return int(asked)
 
-    def shared_names(self):
-        names = super().shared_names()
-        return [*names, self.story_name] if self.shares_story_markup else names
+    def own_shared_name(self):
+        return self.story_name if self.shares_story_markup else None
 
     def get_context_data(self, **kwargs):
         story = self.object
@@ -181,12 +191,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
         context["page_number"] = page
         # Behind an edge cache most readers never reach the app: their browsers count.
         context["counts_views_by_beacon"] = self.counts_views and settings.EDGE_CACHE_SECONDS > 0
-        if self.shares_story_markup:
-            context["story"] = shared_between_purges(
-                self.request, self.story_name, lambda: self.story_markup(context)
-            )
-        else:
-            context["story"] = self.story_markup(context)
+        context["story"] = self.own_shared(lambda: self.story_markup(context))
         edge.add_tags(self.request, *context["story"]["tags"])
         return context
 
@@ -375,18 +380,12 @@ class StoryListView(ReaderListsMixin, ListView):
         arguments = ",".join(f"{name}={value}" for name, value in sorted(self.kwargs.items()))
         return f"list:{type(self).__name__}:{arguments}:{self.page_number()}"
 
-    def shared_names(self):
-        names = super().shared_names()
-        return [*names, self.cards_name()] if self.shares_cards else names
+    def own_shared_name(self):
+        return self.cards_name() if self.shares_cards else None
 
     def paginate_queryset(self, queryset, page_size):
         number = self.page_number()
-        if self.shares_cards:
-            listed = shared_between_purges(
-                self.request, self.cards_name(), lambda: self.list_page(queryset, page_size)
-            )
-        else:
-            listed = self.list_page(queryset, page_size)
+        listed = self.own_shared(lambda: self.list_page(queryset, page_size))
         edge.add_tags(self.request, *listed["tags"])
         self.cards = listed["cards"]
         paginator = self.get_paginator((), page_size)  # pages only: the cards are made
