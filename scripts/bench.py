@@ -365,12 +365,12 @@ def main():
     cache.clear()
     pages = public_pages()
     if args.pages:
-        unknown = set(args.pages.split(",")) - set(pages)
-        if unknown:
+        wanted = set(args.pages.split(","))
+        if unknown := wanted - set(pages):
             raise SystemExit(
                 f"--pages: no page type {', '.join(sorted(unknown))} (of {', '.join(pages)})"
             )
-        pages = {page: url for page, url in pages.items() if page in args.pages.split(",")}
+        pages = {page: url for page, url in pages.items() if page in wanted}
     if args.prepare_only:
         shutil.rmtree(workdir, ignore_errors=True)
         print("PAGES " + json.dumps(pages))
