@@ -5,6 +5,9 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
@@ -20,6 +23,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from . import (
+    accounts,
     autosave,
     desk,
     placements,
@@ -1339,6 +1343,72 @@ class PartnerAdmin(admin.ModelAdmin):
     @admin.display(description=_("alamat umpan embargo"))
     def feed_address(self, partner):
         return partner.get_feed_url() if partner.pk else "-"
+
+
+# Accounts and roles: Django's own pages, keeping the rules of `articles.accounts`.
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+class ManagedRowsMixin:
+    """Changes and deletes only the rows `may_manage()` allows, in the "delete selected"
+    action too (which asks no question per row: one refused row refuses it all)."""
+
+    def may_manage(self, user, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_manage(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_manage(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, refused, protected = super().get_deleted_objects(objs, request)
+        if not all(self.may_manage(request.user, obj) for obj in objs):
+            refused.add(self.opts.verbose_name)
+        return deleted, counts, refused, protected
+
+
+@admin.register(User)
+class AccountAdmin(ManagedRowsMixin, DjangoUserAdmin):
+    """Accounts: whoever is not a superuser gives only the roles and permissions they may
+    give, edits or deletes only accounts with no more rights (`accounts.may_manage`),
+    and never changes superuser status or their own rights. A refused value is not
+    offered and, posted anyway, is not a valid choice or not a field of the form."""
+
+    def may_manage(self, user, account):
+        return accounts.may_manage(user, account)
+
+    def get_readonly_fields(self, request, obj=None):
+        locked = accounts.locked_fields(request.user, obj)
+        return [*super().get_readonly_fields(request, obj), *locked]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = accounts.grantable_groups(request.user)
+        elif db_field.name == "user_permissions":
+            kwargs["queryset"] = accounts.grantable_permissions(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Group)
+class RoleAdmin(ManagedRowsMixin, DjangoGroupAdmin):
+    """Roles (groups): whoever is not a superuser changes or deletes only a role whose
+    permissions they may give, and gives it no others."""
+
+    def may_manage(self, user, group):
+        permissions = group.permissions.select_related("content_type")
+        names = {accounts.permission_name(permission) for permission in permissions}
+        return accounts.may_grant(user, names)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["queryset"] = accounts.grantable_permissions(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class AssignmentForm(forms.ModelForm):
