@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from . import renditions, seedformat, structured_data
-from .models import ZONES, Article, Partner, Site, public_url
+from .models import ZONES, Article, Partner, Site, public_url, shown_on
 
 FEED_SIZE = 30
 # What items show: each other column read is a cost per item (a feed is 30 of them).
@@ -124,7 +124,7 @@ class SectionFeed(LatestStoriesFeed):
 
 class TagFeed(LatestStoriesFeed):
     def get_thing(self, site, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(shown_on(site, Tag.objects, "tags"), slug=slug)
 
     def title(self, subject):
         return f"Tag {subject.thing.name} - {subject.site.name}"

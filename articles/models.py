@@ -527,6 +527,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def shown_on(site, rows, story_field):
+    """Of `rows` (tags, editors, sources), those a story published on `site` names through
+    its `story_field`: only they have a page there, so that a name used by drafts alone
+    (or by another site) never reaches readers."""
+    named = Article.objects.published(site).filter(**{story_field: models.OuterRef("pk")})
+    return rows.filter(models.Exists(named))
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draf")

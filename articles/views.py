@@ -35,6 +35,7 @@ from .models import (
     editor_picks,
     page_relations,
     public_url,
+    shown_on,
 )
 from .pagination import OpenEndedPage, OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
@@ -498,7 +499,9 @@ class TagView(StoryListView):
     description = "Berita bertag {title} dari {site}, terbaru lebih dulu."
 
     def get_subject(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return get_object_or_404(
+            shown_on(self.request.site, Tag.objects, "tags"), slug=self.kwargs["slug"]
+        )
 
     def filter_stories(self, stories):
         return stories.tagged(self.subject)
@@ -532,7 +535,9 @@ class EditorView(StoryListView):
     description = "Berita yang disunting {title} di {site}, terbaru lebih dulu."
 
     def get_subject(self):
-        return get_object_or_404(Editor, slug=self.kwargs["slug"])
+        return get_object_or_404(
+            shown_on(self.request.site, Editor.objects, "editor"), slug=self.kwargs["slug"]
+        )
 
     def filter_stories(self, stories):
         return stories.filter(editor=self.subject)
@@ -548,7 +553,9 @@ class SourceView(StoryListView):
     description = "Berita {site} yang bersumber dari {title}, terbaru lebih dulu."
 
     def get_subject(self):
-        return get_object_or_404(Source, slug=self.kwargs["slug"])
+        return get_object_or_404(
+            shown_on(self.request.site, Source.objects, "sources"), slug=self.kwargs["slug"]
+        )
 
     def filter_stories(self, stories):
         return stories.filter(sources=self.subject)

@@ -16,6 +16,7 @@ from articles.models import Article, DailyViews, Placement, Site, StateChange
 from articles.seeds import export_article
 from tests.factories import (
     make_article,
+    make_editor,
     make_related_link,
     make_section,
     make_site,
@@ -162,6 +163,16 @@ def test_sitemaps_list_canonicals_only(network):
         root = ElementTree.fromstring(reader(b).get(path).content)
         assert root.findall(f"{SITEMAP}url") == []
     assert story.get_absolute_url() in text(reader(b).get("/rss/"))  # listed, not canonical
+
+
+def test_a_tag_has_a_page_only_on_the_sites_that_publish_a_story_with_it(network):
+    a, b = network["a"], network["b"]
+    story = story_on(a, network["kanal_a"], editor=make_editor(name="Editor Priangan"))
+    pages = ["/tag/banjir/", "/tag/banjir/rss/", story.editor.get_absolute_url()]
+    assert [reader(a).get(path).status_code for path in pages] == [200, 200, 200]
+    assert [reader(b).get(path).status_code for path in pages] == [404, 404, 404]
+    place(story, b, section=network["kanal_b"])
+    assert [reader(b).get(path).status_code for path in pages] == [200, 200, 200]
 
 
 def test_withdrawing_at_the_origin_withdraws_every_placement(network):

@@ -64,6 +64,24 @@ def test_subject_pages_list_their_published_stories_newest_first(client):
         assert "Rahasia" not in response.content.decode()
 
 
+def test_a_tag_editor_or_source_of_hidden_stories_alone_has_no_page_or_feed(client):
+    editor, source = make_editor(name="Inisial Rahasia"), make_source(name="Sumber Rahasia")
+    hidden_stories(tags=["Rencana Merger"], editor=editor, sources=[source])
+    urls = [
+        reverse("articles:tag", args=["rencana-merger"]),
+        reverse("articles:tag_feed", args=["rencana-merger"]),
+        editor.get_absolute_url(),
+        source.get_absolute_url(),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Rahasia" not in response.content.decode()
+        assert "Merger" not in response.content.decode()
+    make_article(tags=["Rencana Merger"], editor=editor, sources=[source])
+    assert [client.get(url).status_code for url in urls] == [200] * len(urls)
+
+
 def test_section_page_is_in_the_navigation_and_marks_itself_current(client):
     jabar = make_section(name="Jabar", slug="jabar", position=2)
     make_section(name="Nasional", slug="nasional", position=1)
