@@ -1274,7 +1274,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(recipient=request.user)
+        return desk.notifications_of(request.user)
 
     def has_add_permission(self, request):
         return False

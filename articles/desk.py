@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .caching import story_site_ids
-from .models import DeskPreference, Note, Notification, StateChange
-from .network import NETWORK_PERMISSION
+from .models import Article, DeskPreference, Note, Notification, StateChange
+from .network import NETWORK_PERMISSION, user_sites
 
 logger = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -38,15 +38,36 @@ def mentioned_usernames(text):
     return {name.rstrip(".") for name in MENTION.findall(text) if name.rstrip(".")}
 
 
+def sees_stories(user):
+    """Whether `user` sees any story in the admin (ArticleAdmin's view permission)."""
+    may_view = user.has_perm("articles.view_article") or user.has_perm("articles.change_article")
+    return user.is_active and user.is_staff and may_view
+
+
 def can_see(user, article, site_ids=None):
     """Whether `user` sees `article` in the admin (ArticleAdmin's own rule)."""
-    may_view = user.has_perm("articles.view_article") or user.has_perm("articles.change_article")
-    if not (user.is_active and user.is_staff and may_view):
+    if not sees_stories(user):
         return False
     if user.has_perm(NETWORK_PERMISSION):
         return True
     site_ids = story_site_ids(article) if site_ids is None else site_ids
     return user.newsroom_sites.filter(pk__in=site_ids).exists()
+
+
+def visible_stories(user):
+    """`can_see()` as a query: the stories `user` sees in the admin, by the sites they
+    work on now (a query, not a list, so that one taken off a site stops at once)."""
+    if not sees_stories(user):
+        return Article.objects.none()
+    if user.has_perm(NETWORK_PERMISSION):
+        return Article.objects.all()
+    return Article.objects.from_or_on(user_sites(user).values("pk"))
+
+
+def notifications_of(user):
+    """`user`'s notifications about stories they can still see: what the Notifikasi page
+    lists and counts. Those about a story of a site they have left are kept, not shown."""
+    return Notification.objects.filter(recipient=user, article__in=visible_stories(user))
 
 
 def participants(article):
@@ -167,6 +188,10 @@ def wants_email(user):
 
 
 def send_notification_email(notification):
+    """The e-mail of a notification, unless its recipient can no longer see the story
+    (taken off its sites since it was written: it may have waited in the queue)."""
+    if not can_see(notification.recipient, notification.article):
+        return
     site = notification.article.site
     scheme = "https" if settings.HTTPS else "http"
     link = f"{scheme}://{site.domain}" + reverse(
@@ -186,11 +211,11 @@ def send_notification_email(notification):
 
 
 def unread_count(user):
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return notifications_of(user).filter(read_at=None).count()
 
 
 def mark_read(user, notification_ids=None):
-    unread = Notification.objects.filter(recipient=user, read_at=None)
+    unread = notifications_of(user).filter(read_at=None)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())

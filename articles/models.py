@@ -389,6 +389,12 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("here", "here__section")
         )
 
+    def from_or_on(self, sites):
+        """Stories, in any state, that come from one of `sites` (ids, or a query of them)
+        or are placed on one: those the staff of these sites see in the admin."""
+        placed = Placement.objects.filter(article=models.OuterRef("pk"), site__in=sites)
+        return self.filter(Q(site__in=sites) | Q(models.Exists(placed)))
+
     def published(self, site=None, *, now=None):
         """Stories readers may see: published, and their publication time has come
         (by `now`, the current time unless given).

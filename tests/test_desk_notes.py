@@ -165,3 +165,28 @@ def test_staff_of_a_site_the_story_is_placed_on_can_be_mentioned(newsroom):
     desk.add_note(article, user=people["editor"], body="@luar tayang juga di situsmu")
     assert recipients(Notification.Kind.MENTION) == ["luar"]
     assert Site.objects.default().pk != placed_on.pk
+
+
+def test_taken_off_the_site_a_user_no_longer_sees_its_stories_notifications(
+    client, newsroom, django_capture_on_commit_callbacks
+):
+    article, people = newsroom
+    penulis = people["penulis"]
+    with django_capture_on_commit_callbacks() as pending:  # the e-mail is still queued
+        desk.add_note(article, user=people["editor"], body="@penulis judulnya bocor?")
+    notification = Notification.objects.get(recipient=penulis)
+    client.force_login(penulis)
+    url = reverse("admin:articles_notification_changelist")
+    assert article.headline in client.get(url).content.decode()
+
+    penulis.newsroom_sites.clear()  # moved off the site, at once
+
+    html = client.get(url).content.decode()
+    assert article.headline not in html
+    assert 'class="notification-count"' not in html
+    assert desk.unread_count(penulis) == 0
+    opened = client.post(reverse("admin:articles_notification_open", args=[notification.pk]))
+    assert opened.status_code == 404
+    for callback in pending:
+        callback()
+    assert mail.outbox == []
