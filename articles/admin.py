@@ -772,8 +772,25 @@ class ArticleAdmin(admin.ModelAdmin):
             base_version = int(request.POST.get("loaded_version", ""))
         except ValueError:
             base_version = None
-        kept = autosave.keep(request.user, article, request.POST, base_version=base_version)
+        try:
+            kept = autosave.keep(
+                request.user,
+                article,
+                request.POST,
+                fields=self._story_form_fields(request, article),
+                base_version=base_version,
+            )
+        except autosave.TooLarge as refused:
+            return JsonResponse({"error": str(refused)}, status=413)
         return JsonResponse({"saved_at": timezone.localtime(kept.saved_at).strftime("%H:%M:%S")})
+
+    def _story_form_fields(self, request, article):
+        """The names the story form of `article` (None: a new one) has for this user."""
+        form_class = self.get_form(request, article, change=article is not None)
+        formsets = [
+            formset for formset, _inline in self.get_formsets_with_inlines(request, article)
+        ]
+        return autosave.StoryFormFields.of(form_class, formsets)
 
     def notes_view(self, request, pk):
         """The story's notes as JSON (GET), or a new note or reply (POST): for those who

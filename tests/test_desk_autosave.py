@@ -1,8 +1,11 @@
 """Autosave: the form's draft is kept per user and story, and never becomes the story."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from articles.autosave import SKIPPED
 from articles.models import Article, Autosave, Revision
 from tests.factories import make_article, make_site, make_staff
 
@@ -113,3 +116,49 @@ def test_autosave_needs_the_csrf_token(editor, live_story):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     assert client.post(autosave_url(live_story), {"headline": "x"}).status_code == 403
+
+
+def form_names(html):
+    """The names of the story form's fields, as the page renders them (no templates of
+    inline rows, no files)."""
+    form = html[html.index('id="article_form"') :]
+    form = form[: form.index("</form>")]
+    names = set(re.findall(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"', form))
+    return {name for name in names if "__prefix__" not in name}
+
+
+def test_an_autosave_keeps_the_forms_own_fields_and_nothing_else(client, editor, live_story):
+    client.force_login(editor)
+    names = form_names(client.get(change_url(live_story)).content.decode())
+    assert {"headline", "body", "bylines-TOTAL_FORMS"} <= names
+    posted = {name: "1" for name in names} | {
+        "headline": "Judul Baru",
+        "bylines-0-person": "1",  # a row the editor added with "Tambah"
+        "related_links-1-title": "Baca juga ini",
+        "sampah": "x" * 1000,
+        "bylines-99999-person": "1",  # beyond the most rows an inline takes
+        "tidak_ada-0-nama": "x",
+        "headline-0-x": "x",
+    }
+
+    assert client.post(autosave_url(live_story), posted).status_code == 200
+
+    kept = set(Autosave.objects.get().data)
+    assert kept == {
+        name
+        for name in names | {"bylines-0-person", "related_links-1-title"}
+        if name not in SKIPPED and not name.endswith("_FORMS")
+    }
+    assert "Judul Baru" in client.get(change_url(live_story)).content.decode()  # offered back
+
+
+def test_an_autosave_over_the_size_limit_is_refused_with_a_reason(client, editor, live_story):
+    client.force_login(editor)
+    big = "é" * 100_000  # 200 KB in UTF-8
+    response = client.post(
+        autosave_url(live_story), {"body": big, "correction": big, "photo_caption": big}
+    )
+    assert response.status_code == 413
+    assert "terlalu besar" in response.json()["error"]
+    assert not Autosave.objects.exists()
+    assert client.post(autosave_url(live_story), {"body": big}).status_code == 200

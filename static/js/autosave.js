@@ -32,7 +32,12 @@ document.addEventListener("DOMContentLoaded", function () {
       .then((data) => {
         status.textContent = "Tersimpan otomatis " + data.saved_at;
       })
-      .catch(() => {
+      .catch((response) => {
+        if (response && response.status === 413) {
+          // Too large to keep: said once; tried again after the next change.
+          response.json().then((data) => { status.textContent = data.error; });
+          return;
+        }
         changed = true; // offline or refused: try again at the next tick
         status.textContent = "Belum tersimpan otomatis; mencoba lagi.";
       });
