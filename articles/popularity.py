@@ -6,9 +6,12 @@ is one Redis round trip (de-duplication and HINCRBY in one script), not a
 database write on the reader's request: every VIEW_FLUSH_SECONDS the first
 request to find the flush due moves all buffered views into `DailyViews` in one
 transaction (`manage.py flush_views` does the same from cron or a deploy).
-Without Redis, or while Redis is failing, each view is one atomic upsert in the
-database. No count is dropped silently: a failed flush keeps
-its batch in Redis for the next one, and a batch is applied exactly once.
+Without Redis each view is one atomic upsert in the database. While Redis is
+failing no reader's view counts: without its de-duplication marks every request
+would count (anyone could lift a story up Terpopuler), so an outage costs its
+minutes of counts instead, and says so in the log. No buffered count is dropped
+silently: a failed flush keeps its batch in Redis for the next one, and a batch
+is applied exactly once.
 """
 
 import hashlib
@@ -95,8 +98,8 @@ FLUSH_NOW = 1
 def record_view(article_id, *, day=None, reader=None):
     """Add one view of the story on `day` (today in Asia/Jakarta).
 
-    With `reader`, only that reader's first view in VIEW_DEDUPE_SECONDS counts.
-    While Redis is failing every view counts: better a few repeats than lost readers.
+    With `reader`, only that reader's first view in VIEW_DEDUPE_SECONDS counts; while
+    Redis is failing, none does (repeats cannot be told apart then).
     """
     day = day or timezone.localdate()
     seen = f"seen:{article_id}:{reader}" if reader else None
@@ -112,6 +115,9 @@ def record_view(article_id, *, day=None, reader=None):
                 ],
             )
         except RedisError:
+            if seen is not None:
+                logger.warning("Redis unavailable: view of story %s not counted", article_id)
+                return
             logger.warning(
                 "Redis unavailable: view of story %s written to the database", article_id
             )
