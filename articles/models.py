@@ -533,12 +533,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-def shown_on(site, rows, story_field):
+def shown_on(site, rows, *story_fields):
     """Of `rows` (tags, editors, sources), those a story published on `site` names through
-    its `story_field`: only they have a page there, so that a name used by drafts alone
-    (or by another site) never reaches readers."""
-    named = Article.objects.published(site).filter(**{story_field: models.OuterRef("pk")})
-    return rows.filter(models.Exists(named))
+    one of its `story_fields`: only they have a page there, so that a name used by drafts
+    alone (or by another site) never reaches readers."""
+    published = Article.objects.published(site)
+    named = Q()
+    for field in story_fields:
+        named |= Q(models.Exists(published.filter(**{field: models.OuterRef("pk")})))
+    return rows.filter(named)
 
 
 class Article(models.Model):

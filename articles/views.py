@@ -530,13 +530,16 @@ class TopicView(StoryListView):
 
 
 class EditorView(StoryListView):
+    """An editor's stories; the page is also there for someone credited in a byline."""
+
     heading = "Editor"
     edge_tag = "editor"
     description = "Berita yang disunting {title} di {site}, terbaru lebih dulu."
 
     def get_subject(self):
         return get_object_or_404(
-            shown_on(self.request.site, Editor.objects, "editor"), slug=self.kwargs["slug"]
+            shown_on(self.request.site, Editor.objects, "editor", "bylines__person"),
+            slug=self.kwargs["slug"],
         )
 
     def filter_stories(self, stories):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import network
-from articles.models import Article
+from articles.models import Article, Byline
 from articles.templatetags.reader import relative_time
 from tests.factories import make_article, make_editor, make_photo, make_section, make_source
 
@@ -78,8 +78,12 @@ def test_a_tag_editor_or_source_of_hidden_stories_alone_has_no_page_or_feed(clie
         assert response.status_code == 404, url
         assert "Rahasia" not in response.content.decode()
         assert "Merger" not in response.content.decode()
-    make_article(tags=["Rencana Merger"], editor=editor, sources=[source])
+    story = make_article(tags=["Rencana Merger"], editor=editor, sources=[source])
     assert [client.get(url).status_code for url in urls] == [200] * len(urls)
+    reporter = make_editor(name="Reporter Garut")  # credited, not the story's editor
+    assert client.get(reporter.get_absolute_url()).status_code == 404
+    Byline.objects.create(article=story, person=reporter)
+    assert client.get(reporter.get_absolute_url()).status_code == 200
 
 
 def test_section_page_is_in_the_navigation_and_marks_itself_current(client):
