@@ -95,6 +95,11 @@ class RelatedLinkInline(admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj and obj.related_links.exists() else 1
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":  # what the Baca Juga search offers, and no other
+            kwargs["queryset"] = desk.visible_stories(request.user) | Article.objects.published()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class BylineInline(admin.TabularInline):
     """The people credited on the story, in the order the page prints them."""
@@ -1115,8 +1120,18 @@ class OnUserSitesMixin:
         purge_on_commit(sites)
 
 
+class SeenStoriesMixin:
+    """A story picked by its key (`article`) must be one the user sees in the admin: a
+    hand-made request naming another site's draft is refused, not shown by headline."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["queryset"] = desk.visible_stories(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(EditorPick)
-class EditorPickAdmin(OnUserSitesMixin, admin.ModelAdmin):
+class EditorPickAdmin(OnUserSitesMixin, SeenStoriesMixin, admin.ModelAdmin):
     """Pilihan Editor per site, on the home page (no kanal) or one kanal, in order,
     until each expires (pages showing a pick are cached no longer than that)."""
 
@@ -1136,7 +1151,7 @@ class EditorPickAdmin(OnUserSitesMixin, admin.ModelAdmin):
         return pick.expires_at > timezone.now()
 
 
-class TopicStoryInline(admin.TabularInline):
+class TopicStoryInline(SeenStoriesMixin, admin.TabularInline):
     model = TopicStory
     extra = 1
     autocomplete_fields = ["article"]

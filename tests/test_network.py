@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from articles import placements, workflow
 from articles.caching import host_generation
-from articles.models import Article, DailyViews, Placement, Site, StateChange
+from articles.models import (
+    Article,
+    DailyViews,
+    EditorPick,
+    Placement,
+    Site,
+    StateChange,
+    Topic,
+)
 from articles.seeds import export_article
 from tests.factories import (
     make_article,
@@ -271,6 +279,57 @@ def test_a_desk_of_site_a_cannot_see_or_touch_site_bs_stories_by_any_request(net
     assert Placement.objects.filter(site=network["a"]).count() == 0
     assert Article.objects.get(pk=desks["draft_b"].pk).status == Status.DRAFT
     assert Article.objects.get(pk=desks["story_b"].pk).status == Status.PUBLISHED
+
+
+def test_another_sites_draft_cannot_be_picked_or_pinned_by_a_hand_made_request(network, desks):
+    a, draft_b = network["a"], desks["draft_b"]
+    client = logged_in(desks["editor"])
+    expires = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%d")
+
+    pick = client.post(
+        reverse("admin:articles_editorpick_add"),
+        {"site": a.pk, "article": draft_b.pk, "position": 0,
+         "expires_at_0": expires, "expires_at_1": "12:00:00"},
+    )  # fmt: skip
+    topic = client.post(
+        reverse("admin:articles_topic_add"),
+        {"site": a.pk, "title": "Banjir", "slug": "banjir", "lead": "",
+         "topicstory_set-TOTAL_FORMS": 1, "topicstory_set-INITIAL_FORMS": 0,
+         "topicstory_set-0-article": draft_b.pk, "topicstory_set-0-position": 0},
+    )  # fmt: skip
+
+    assert pick.status_code == topic.status_code == 200  # the forms, with their errors
+    assert "article" in pick.context["adminform"].form.errors
+    assert not EditorPick.objects.exists() and not Topic.objects.exists()
+    assert (
+        draft_b.headline
+        not in client.get(reverse("admin:articles_editorpick_changelist")).content.decode()
+    )
+
+
+def test_baca_juga_cannot_point_at_another_sites_draft(network, desks):
+    reporter, draft_b = desks["penulis"], desks["draft_b"]
+    own = story_on(network["a"], network["kanal_a"], status=Status.DRAFT, published_at=None,
+                   author=reporter)  # fmt: skip
+    live_b = desks["story_b"]  # published: any desk may link it
+    client = logged_in(reporter)
+
+    def linking(target):
+        link = {
+            "TOTAL_FORMS": "1",
+            "0-target": target.pk,
+            "0-after_paragraph": "1",
+            "0-position": 0,
+        }
+        posted = {f"related_links-{name}": value for name, value in link.items()}
+        return client.post(
+            reverse("admin:articles_article_change", args=[own.pk]), story_form(own, **posted)
+        )
+
+    assert linking(draft_b).status_code == 200  # the form, with its error
+    assert not own.related_links.exists()
+    assert linking(live_b).status_code == 302
+    assert list(own.related_links.values_list("target", flat=True)) == [live_b.pk]
 
 
 def test_a_new_story_cannot_be_filed_on_a_site_the_user_does_not_work_on(network, desks):
