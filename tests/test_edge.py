@@ -315,6 +315,19 @@ def test_the_edge_keeps_one_copy_per_site_whatever_the_spelling_of_its_host(stub
     assert states == ["MISS", "HIT", "HIT", "HIT"]
 
 
+def test_the_app_gets_the_readers_address_not_the_terminators(stub_edge):
+    StubApp.answers["/address"] = {}
+
+    def forwarded_for(**options):
+        return json.loads(stub_edge.get("/address", **options)[2])["X-Forwarded-For"]
+
+    # Through the TLS terminator, which appended the reader's address...
+    assert forwarded_for(headers={"X-Forwarded-For": "198.51.100.9"}) == "198.51.100.9"
+    # ...or straight from the internet, inventing one: the last entry is the real one.
+    invented = forwarded_for(headers={"X-Forwarded-For": "10.0.0.1"}, client=READER_ADDRESS)
+    assert invented.rsplit(",", 1)[-1].strip() == READER_ADDRESS
+
+
 def worker_environment(varnish):
     """The test's database, and the edge, for a `db_worker` of its own."""
     database = connection.settings_dict

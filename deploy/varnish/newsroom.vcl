@@ -70,6 +70,12 @@ sub vcl_recv {
     } else {
         set req.http.X-Forwarded-Proto = "http";
     }
+    # The reader's address is the last X-Forwarded-For entry (the app's login lockout and
+    # view counting read it): after a terminator, the one it appended, not its own, which
+    # Varnish appends.
+    if (client.ip ~ tls_terminators && req.http.X-Forwarded-For ~ ",") {
+        set req.http.X-Forwarded-For = regsub(req.http.X-Forwarded-For, "\s*,[^,]*$", "");
+    }
     # One name per site in the key: no port, no trailing dot, lower case (each spelling
     # would otherwise be a copy of every page).
     if (req.http.Host) {
