@@ -1,8 +1,9 @@
 """Whole pages for anonymous readers, kept in the shared cache.
 
 A page is served from the cache for at most PAGE_CACHE_SECONDS, so a publish, an
-edit, a withdrawal or a scheduled story's time arriving reaches readers within
-that delay, on every app server (the cache is Redis in production).
+edit or a withdrawal reaches readers within that delay, on every app server (the
+cache is Redis in production); pages and fragments are never kept past the time the
+site's next scheduled story goes live (`next_go_live`).
 A purge makes a change visible at once, on the sites it touches only: each
 host name keeps its own generation, part of every cached page's key. Every
 write that changes what readers can see of a story calls `purge_when_public()`,
@@ -24,14 +25,16 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.cache import get_max_age
 
-from .models import Placement, Site, SiteAlias
+from .models import Article, Placement, Site, SiteAlias
 from .network import host_name
 from .popularity import count_view
 
 GENERATION = "pages:generation:{host}"
+NEXT_GO_LIVE = "pages:next-go-live:{site}:{generation}"
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 CACHED_QUERY_PARAMETERS = {"page"}
 SHARED_WAIT_SECONDS = 3  # at most, for another request making the same shared value
@@ -42,10 +45,10 @@ def generation_key(host):
     return GENERATION.format(host=host)
 
 
-def purge_sites(site_ids=None, *, edge_tags=None):
+def purge_sites(site_ids=None, *, edge_tags=None, again_at=None):
     """Drop the cached pages and shared fragments of these sites (all: None), on every
     server, at once; and at the edge, the pages tagged `edge_tags` (by default every
-    page of those sites)."""
+    page of those sites), and again at `again_at` when given."""
     from .edge import queue_purge  # the edge module builds on this one
 
     sites = Site.objects.all() if site_ids is None else Site.objects.filter(pk__in=site_ids)
@@ -57,6 +60,8 @@ def purge_sites(site_ids=None, *, edge_tags=None):
     if edge_tags is None:
         edge_tags = [f"site-{pk}" for pk in sites.values_list("pk", flat=True)]
     queue_purge(edge_tags)
+    if again_at is not None:
+        queue_purge(edge_tags, at=again_at)
 
 
 def purge_public_pages():
@@ -64,10 +69,10 @@ def purge_public_pages():
     purge_sites(None)
 
 
-def purge_on_commit(site_ids=None, *, edge_tags=None):
+def purge_on_commit(site_ids=None, *, edge_tags=None, again_at=None):
     """Purge these sites (all: None) once the transaction commits (at once outside one):
     readers never get a page made again from data that is then rolled back."""
-    transaction.on_commit(lambda: purge_sites(site_ids, edge_tags=edge_tags))
+    transaction.on_commit(lambda: purge_sites(site_ids, edge_tags=edge_tags, again_at=again_at))
 
 
 def story_site_ids(article):
@@ -76,17 +81,20 @@ def story_site_ids(article):
     return ids | ({article.site_id} if article.site_id else set())
 
 
-def purge_when_public(article, *live, site_ids=None, content_only=False):
+def purge_when_public(article, *live, site_ids=None, content_only=False, goes_live=None):
     """Purge the story's sites (or `site_ids`) once the transaction commits, if the
     story changed was or is live. Callers pass `is_published` from before and after.
 
     `content_only`: the story's text changed, not where or when it is listed, so the
     edge drops just the pages that show it (its own, and the lists with its card).
+    `goes_live`: the story is now scheduled for that time. Its sites are purged at once,
+    so that no page is kept past that time (`next_go_live`), and again at the edge then.
     """
-    if any(live):
+    if any(live) or goes_live is not None:
         purge_on_commit(
             story_site_ids(article) if site_ids is None else site_ids,
             edge_tags=[f"story-{article.pk}"] if content_only else None,
+            again_at=goes_live,
         )
 
 
@@ -105,6 +113,46 @@ def page_generation(request):
         request.page_generation = host_generation(host_name(request))
     site = getattr(request, "site", None)
     return f"{site.pk if site else 0}:{request.page_generation}"
+
+
+def next_go_live(site, generation):
+    """When the site's next scheduled story goes live (None: none is): the latest any
+    of its pages may be kept, in the page cache or at the edge. Found once per purge of
+    the site (every scheduling purges it), and again once that time has passed."""
+    key = NEXT_GO_LIVE.format(site=site.pk, generation=generation)
+    found = cache.get(key)
+    if found is None or (found and found <= timezone.now()):
+        found = (
+            Placement.objects.filter(
+                site=site,
+                withdrawn_at=None,
+                article__status=Article.Status.PUBLISHED,
+                published_at__gt=timezone.now(),
+            ).aggregate(first=Min("published_at"))["first"]
+            or False
+        )
+        cache.set(key, found, max(settings.PAGE_CACHE_SECONDS, settings.EDGE_CACHE_SECONDS))
+    return found or None
+
+
+def request_next_go_live(request):
+    """`next_go_live` of the request's site, once per request."""
+    if not hasattr(request, "next_go_live"):
+        generation = getattr(request, "page_generation", None)
+        if generation is None:
+            generation = host_generation(host_name(request))
+        request.next_go_live = next_go_live(request.site, generation)
+    return request.next_go_live
+
+
+def kept_seconds(request):
+    """How long what the request's site shows now may be kept: PAGE_CACHE_SECONDS, up to
+    the time its next scheduled story goes live (0: not at all)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if seconds > 0 and getattr(request, "site", None) is not None:
+        if moment := request_next_go_live(request):
+            seconds = min(seconds, int((moment - timezone.now()).total_seconds()))
+    return max(seconds, 0)
 
 
 def shared_key(request, name):
@@ -161,10 +209,10 @@ def shared_between_purges(request, name, make):
     generation = request.page_generation
     if entry is not None and entry[0] == generation:
         return entry[1]
-    return _made_once(key, generation, make)
+    return _made_once(key, generation, make, kept_seconds(request))
 
 
-def _made_once(key, generation, make):
+def _made_once(key, generation, make, seconds):
     """`make()` stored under `key` with its generation, made by one request while the
     others that want it wait for it (up to SHARED_WAIT_SECONDS): after a purge, every
     worker of every server would otherwise run the same query at once, in a busy
@@ -173,7 +221,7 @@ def _made_once(key, generation, make):
     if cache.add(making, 1, SHARED_WAIT_SECONDS):
         try:
             value = make()
-            cache.set(key, (generation, value), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (generation, value), seconds)
             return value
         finally:
             cache.delete(making)
@@ -196,13 +244,26 @@ def cache_until(request, moment):
 
 
 def page_cache_seconds(request):
-    """How long this request's page may be kept: PAGE_CACHE_SECONDS, or less when
+    """How long this request's page may be kept: `kept_seconds`, or less when
     something on it expires sooner (0: not at all)."""
-    seconds = settings.PAGE_CACHE_SECONDS
+    seconds = kept_seconds(request)
     until = getattr(request, "cached_until", None)
     if until is not None:
         seconds = min(seconds, int((until - timezone.now()).total_seconds()))
     return max(seconds, 0)
+
+
+def is_shared_request(request):
+    """Whether the page asked for is the same for every anonymous reader, so that the
+    page cache and the edge may keep it: GET or HEAD, without a session or messages
+    cookie, outside the admin, with no query string but `?page=` (a search's results
+    and every other query string are rendered for their reader alone)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+        and CACHED_QUERY_PARAMETERS.issuperset(request.GET)
+        and not request.path.startswith(f"/{settings.ADMIN_URL}")
+    )
 
 
 def page_key(request):
@@ -210,9 +271,7 @@ def page_key(request):
     if (
         settings.PAGE_CACHE_SECONDS <= 0
         or request.method != "GET"
-        or any(name in request.COOKIES for name in PRIVATE_COOKIES)
-        or not CACHED_QUERY_PARAMETERS.issuperset(request.GET)
-        or request.path.startswith(f"/{settings.ADMIN_URL}")
+        or not is_shared_request(request)
     ):
         return None
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"

@@ -10,7 +10,7 @@ never past the time the site's next scheduled story goes live (it joins the Terk
 every page shows), while browsers revalidate each time. A change purges the tags it
 touches once it commits (`caching.purge_on_commit`), through the task queue
 (`articles.tasks.purge_edge`), so a slow or absent edge never slows or fails an
-editor's save; failed purges are retried.
+editor's save; failed purges are retried. Each purge carries EDGE_PURGE_SECRET.
 """
 
 import logging
@@ -19,18 +19,14 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from .caching import PRIVATE_COOKIES, generation_key, host_generation
-from .models import Article, Placement
-from .network import host_name, is_public_path
+from .caching import is_shared_request, request_next_go_live
+from .network import is_public_path, site_of
 
 logger = logging.getLogger(__name__)
 PURGE_TIMEOUT_SECONDS = 2
-NEXT_GO_LIVE = "edge:next-go-live:{site}:{generation}"
 
 
 def collected(request):
@@ -93,53 +89,36 @@ class TagsMiddleware:
         return response
 
 
-def edge_seconds(site, request=None):
-    """How long the edge may keep a page of `site`: EDGE_CACHE_SECONDS, up to the time
-    the site's next scheduled story goes live (found once per purge of the site)."""
-    generation = (
-        host_generation(host_name(request))
-        if request
-        else cache.get(generation_key(site.domain), 0)
-    )
-    key = NEXT_GO_LIVE.format(site=site.pk, generation=generation)
-    next_live = cache.get(key)
-    if next_live is None:
-        next_live = (
-            Placement.objects.filter(
-                site=site,
-                withdrawn_at=None,
-                article__status=Article.Status.PUBLISHED,
-                published_at__gt=timezone.now(),
-            ).aggregate(first=Min("published_at"))["first"]
-            or False
-        )
-        cache.set(key, next_live, settings.EDGE_CACHE_SECONDS)
+def edge_seconds(request):
+    """How long the edge may keep a page of the request's site: EDGE_CACHE_SECONDS, up
+    to the time the site's next scheduled story goes live (`caching.next_go_live`)."""
     seconds = settings.EDGE_CACHE_SECONDS
-    if next_live:
-        seconds = min(seconds, max(0, math.ceil((next_live - timezone.now()).total_seconds())))
+    if moment := request_next_go_live(request):
+        seconds = min(seconds, max(0, math.ceil((moment - timezone.now()).total_seconds())))
     return seconds
 
 
 class CacheControlMiddleware:
     """Tells the edge how long it may keep an anonymous reader's page (s-maxage and
-    Surrogate-Control) while browsers revalidate (max-age=0); anything else is private."""
+    Surrogate-Control) while browsers revalidate (max-age=0); anything else on the
+    readers' side is private: a redirect (to HTTPS too), an error, a search's results.
+    Outermost, so that it sees every response, the page cache's too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        site = getattr(request, "site", None)
-        if site is None or not is_public_path(request.path_info):
+        if not is_public_path(request.path_info):
             return response
         shared = (
-            request.method in ("GET", "HEAD")
-            and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+            is_shared_request(request)
             and response.status_code == 200
             and not response.cookies
             and not any(
                 word in response.get("Cache-Control", "") for word in ("private", "no-store")
             )
+            and site_of(request) is not None  # a 200 passed SiteMiddleware: the host is known
         )
         if not shared:
             patch_cache_control(response, private=True)
@@ -147,20 +126,25 @@ class CacheControlMiddleware:
         if settings.EDGE_CACHE_SECONDS <= 0:  # no edge: nothing in between keeps it
             patch_cache_control(response, public=True, max_age=0)
             return response
-        seconds = edge_seconds(site, request)
+        seconds = edge_seconds(request)
         patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
         response["Surrogate-Control"] = f"max-age={seconds}"
         return response
 
 
-def queue_purge(tags):
+def queue_purge(tags, *, at=None):
     """Purge `tags` at the edge through the task queue, so that the change that asked for
-    it does not wait for the edge (`articles.tasks.purge_edge`). Call it once the change
-    is committed (`caching.purge_on_commit` does)."""
+    it does not wait for the edge (`articles.tasks.purge_edge`); at the time `at` when
+    given and the queue can wait (without, the pages are kept no later than that time
+    anyway: `caching.next_go_live`). Call it once the change is committed
+    (`caching.purge_on_commit` does)."""
     if settings.EDGE_PURGE_URLS and tags:
         from .tasks import purge_edge
 
-        purge_edge.enqueue(sorted(set(tags)))
+        if at is None:
+            purge_edge.enqueue(sorted(set(tags)))
+        elif purge_edge.get_backend().supports_defer:
+            purge_edge.using(run_after=at).enqueue(sorted(set(tags)))
 
 
 def send_purge(tags):
@@ -169,7 +153,9 @@ def send_purge(tags):
     failed = []
     for url in settings.EDGE_PURGE_URLS:
         request = urllib.request.Request(
-            url, method="PURGE", headers={"xkey-purge": " ".join(tags)}
+            url,
+            method="PURGE",
+            headers={"xkey-purge": " ".join(tags), "Purge-Secret": settings.EDGE_PURGE_SECRET},
         )
         try:
             with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS) as answer:

@@ -207,7 +207,12 @@ def perform(article, action, *, user, note="", publish_at=None):
             note=note.strip(),
         )
         desk.story_moved(locked, action, user=user, note=note.strip())
-        purge_when_public(locked, was_live, locked.is_published)
+        purge_when_public(
+            locked,
+            was_live,
+            locked.is_published,
+            goes_live=publish_at if action == Action.SCHEDULE else None,
+        )
     return locked
 
 
@@ -267,7 +272,9 @@ def place(article, site, *, user, section=None, publish_at=None, headline="", no
             site=site,
             note=note.strip(),
         )
-        purge_when_public(locked, True, site_ids={site.pk})
+        purge_when_public(
+            locked, True, site_ids={site.pk}, goes_live=publish_at if publish_at > now else None
+        )
     return placement
 
 

@@ -58,6 +58,12 @@ VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
 # http://127.0.0.1:6081/), how often a failed purge is tried.
 EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=0)
 EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
+# Sent with every purge (Purge-Secret); the edge's purge_secret.vcl holds the same.
+EDGE_PURGE_SECRET = env("EDGE_PURGE_SECRET", default="")
+if EDGE_PURGE_URLS and not EDGE_PURGE_SECRET and not DEBUG:
+    raise ImproperlyConfigured(
+        'EDGE_PURGE_SECRET is not set: the edge refuses purges without it (README "The edge").'
+    )
 EDGE_PURGE_ATTEMPTS = env.int("EDGE_PURGE_ATTEMPTS", default=8)
 # Background work (articles/tasks.py): "immediate" runs each task in the request that
 # asks for it (no worker needed); "database" queues it for `manage.py db_worker`.
@@ -93,16 +99,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every reader's response says how long the edge may keep it (the HTTPS
+    # redirect and page-cache hits too), worked out when it is sent.
+    "articles.edge.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the page cache: a page's edge lifetime is worked out when it is sent.
-    "articles.edge.CacheControlMiddleware",
     "articles.caching.PublicPageCacheMiddleware",
     "articles.network.SiteMiddleware",
     # Inside it: a page's tags are kept with the page.
     "articles.edge.TagsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the site has one language, and its Vary: Accept-Language
+    # would make each value a reader sends a copy of the page at the edge.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,6 +205,8 @@ if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Plain HTTP is redirected, and HSTS covers subdomains and asks for preloading.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Probes (the edge's, the load balancer's) ask over plain HTTP and need a 200.
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^healthz$"]
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 # Django's defaults, stated because the site relies on them.

@@ -283,12 +283,14 @@ def edge_run(args, env, workdir, pages):
     from articles import workflow
     from articles.models import Article, Site
     from articles.sampling import reader_client
-    from tests.edge import Varnish
+    from tests.edge import PURGE_SECRET, Varnish
 
     varnish = Varnish(args.port)
-    edge_settings = {"EDGE_CACHE_SECONDS": "3600", "EDGE_PURGE_URLS": varnish.url}
+    edge_settings = {"EDGE_CACHE_SECONDS": "3600", "EDGE_PURGE_URLS": varnish.url,
+                     "EDGE_PURGE_SECRET": PURGE_SECRET}  # fmt: skip
     env = {**env, **edge_settings}
     settings.EDGE_CACHE_SECONDS, settings.EDGE_PURGE_URLS = 3600, [varnish.url]  # we publish
+    settings.EDGE_PURGE_SECRET = PURGE_SECRET
     sizes = {page: len(reader_client().get(pages[page]).content) for page in ("home", "article")}
     static_root = Path(env["STATIC_ROOT"])
     for page, size in sizes.items():  # before gunicorn starts: WhiteNoise lists files then

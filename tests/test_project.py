@@ -38,6 +38,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_production_refuses_to_purge_an_edge_without_the_purge_secret():
+    result = run_with_env(DEBUG="0", SECRET_KEY="x" * 50, EDGE_PURGE_URLS="http://127.0.0.1:6081/")
+    assert result.returncode != 0
+    assert "EDGE_PURGE_SECRET is not set" in result.stderr
+
+
 def test_development_starts_without_a_secret_key():
     result = run_with_env(DEBUG="1")
     assert result.returncode == 0, result.stderr
@@ -58,13 +64,14 @@ def test_models_and_migrations_agree():
 
 
 def documented_production_environment():
-    """The variables .env.example documents, with a real secret key as operators set one."""
+    """The variables .env.example documents, with real secrets as operators set them."""
     environment = {}
     for line in (Path(settings.BASE_DIR) / ".env.example").read_text().splitlines():
         if line and not line.startswith("#"):
             name, _, value = line.partition("=")
             environment[name] = value
     environment["SECRET_KEY"] = secrets.token_urlsafe(50)
+    environment["EDGE_PURGE_SECRET"] = secrets.token_urlsafe(32)
     return environment
 
 
