@@ -59,6 +59,8 @@ from .network import (
     forget_sites,
     may_work_on,
     site_of,
+    upload_sites,
+    user_photos,
     user_site_ids,
     user_sites,
     works_on_every_site,
@@ -116,7 +118,8 @@ class LiveUpdateInline(admin.StackedInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The story form: the lead photo edited in place, and a guard against lost edits."""
+    """The story form: its photo's caption and credit (the story's own), an upload for a
+    new photo, and a guard against lost edits."""
 
     is_live = forms.BooleanField(
         label=_("Laporan langsung"),
@@ -135,8 +138,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "dateline", "body", "end_mark", "correction",
-            "site", "section", "editor", "tags", "photo", "time_zone", "is_live",
-            "embargo_until", "embargo_partners",
+            "site", "section", "editor", "tags", "photo", "photo_caption", "photo_credit",
+            "time_zone", "is_live", "embargo_until", "embargo_partners",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
@@ -151,15 +154,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        photo = self.instance.photo if self.instance.pk else None
         self.fields["loaded_version"].initial = self.instance.version
         if "tags" in self.fields:  # absent when the story is shown read-only
             self.fields["tags"].widget.attrs["data-suggest-url"] = reverse(
                 "admin:articles_article_tag_suggestions"
             )
-        if photo:
-            self.fields["photo_caption"].initial = photo.caption
-            self.fields["photo_credit"].initial = photo.credit
         if "embargo_until" in self.fields and self.instance.embargo_until:
             # Shown, and read back (`clean_embargo_until`), on the story's own clock.
             zone = ZONES[self.instance.time_zone]
@@ -239,22 +238,23 @@ class ArticleAdminForm(forms.ModelForm):
             code="conflict",
         )
 
-    def save_photo(self, article):
-        """Create or update the lead photo from the in-place fields."""
-        caption = (self.cleaned_data.get("photo_caption") or "").strip()
-        credit = (self.cleaned_data.get("photo_credit") or "").strip()
+    def save_photo(self, article, *, user):
+        """A photo uploaded here (or a caption typed for a photo to come) is a new photo,
+        of the uploader's sites and the story's: a photo other stories may use is never
+        changed from a story's form. A photo chosen here lends its caption and credit
+        to a story that has none yet."""
         image = self.cleaned_data.get("photo_image")
-        photo = article.photo
-        if photo is None and not (caption or image):
-            return
-        photo = photo or Photo()
-        photo.caption, photo.credit = caption or photo.caption, credit
-        if image:
-            photo.image = image
-        photo.save()
-        if image:
-            make_renditions_soon(photo)
-        article.photo = photo
+        if image or (article.photo is None and article.photo_caption):
+            article.photo = Photo.objects.create_on(
+                {*upload_sites(user), article.site},
+                image=image or "",
+                caption=article.photo_caption or "",
+                credit=article.photo_credit or "",
+            )
+            if image:
+                make_renditions_soon(article.photo)
+        elif "photo" in self.changed_data:
+            article.take_photo_defaults()
 
 
 def embargo_is_fixed(article):
@@ -430,6 +430,13 @@ class ArticleAdmin(admin.ModelAdmin):
             field = form.base_fields["site"]
             field.queryset = user_sites(request.user)
             field.initial = self._home_site(request)
+        if "photo" in form.base_fields:
+            # The photos of the user's sites, and the one the story has. Never edited
+            # from here in place: other stories may use it (a new one is added instead).
+            field = form.base_fields["photo"]
+            kept = Photo.objects.filter(pk=obj.photo_id if obj else None)
+            field.queryset = user_photos(request.user) | kept
+            field.widget.can_change_related = field.widget.can_delete_related = False
         return form
 
     @staticmethod
@@ -514,7 +521,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.author = request.user
         obj.note_content_change(first_save=not change)
-        form.save_photo(obj)
+        form.save_photo(obj, user=request.user)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -1141,13 +1148,55 @@ class TopicAdmin(OnUserSitesMixin, admin.ModelAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    """The photos of the user's sites (network admins: all), each belonging to the sites
+    of its uploader. Its caption and credit are defaults for the next story that uses
+    it; a photo in use keeps its picture and stays, so no story changes from here."""
+
     list_display = ["caption", "credit", "width", "height"]
     search_fields = ["caption", "credit"]
+    ordering = ["-pk"]  # newest first, and pages of the story form's search never repeat one
+    filter_horizontal = ["sites"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=user_photos(request.user).values("pk"))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if works_on_every_site(request.user):
+            return fields
+        return [field for field in fields if field != "sites"]
+
+    def get_readonly_fields(self, request, obj=None):
+        in_use = obj is not None and obj.articles.exists()
+        return ["image"] if in_use else []
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._on_users_sites(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (
+            obj is None or (self._on_users_sites(request.user, obj) and not obj.articles.exists())
+        )
+
+    @staticmethod
+    def _on_users_sites(user, photo):
+        return user_photos(user).filter(pk=photo.pk).exists()
+
+    def delete_queryset(self, request, queryset):
+        """Photos no story uses: deleting one in use would take it off its stories."""
+        super().delete_queryset(request, queryset.filter(articles=None))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data and obj.image:
             make_renditions_soon(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.sites.exists():
+            form.instance.sites.set(upload_sites(request.user))
 
 
 @admin.register(Editor)

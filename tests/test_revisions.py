@@ -10,7 +10,7 @@ from PIL import Image
 
 from articles import revisions, workflow
 from articles.models import Article, Revision
-from tests.factories import make_article, make_related_link, make_staff
+from tests.factories import make_article, make_photo, make_related_link, make_staff
 from tests.test_workflow import change_url, story, story_form
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,7 @@ def jpeg_upload(name="foto.jpg", size=(640, 400)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_photo_caption_and_credit_are_edited_in_place_with_a_thumbnail(editor):
+def test_an_uploaded_photo_is_new_and_its_caption_and_credit_are_the_storys_own(editor):
     client = logged_in(editor)
     data = story_form(
         photo_image=jpeg_upload(),
@@ -191,10 +191,92 @@ def test_photo_caption_and_credit_are_edited_in_place_with_a_thumbnail(editor):
         "Warga menonton pawai.", "Dok. Redaksi", 640, 400,
     )  # fmt: skip
     assert not photo.image.name.endswith("foto.jpg")
+    assert (article.photo_caption, article.photo_credit) == (
+        "Warga menonton pawai.",
+        "Dok. Redaksi",
+    )
+    assert list(photo.sites.all()) == list(editor.newsroom_sites.all())
     save(client, article, photo=photo.pk, photo_caption="Keterangan baru.", photo_credit="ANTARA")
+    article.refresh_from_db()
     photo.refresh_from_db()
-    assert (photo.caption, photo.credit) == ("Keterangan baru.", "ANTARA")
+    assert (article.photo_caption, article.photo_credit) == ("Keterangan baru.", "ANTARA")
+    assert (photo.caption, photo.credit) == ("Warga menonton pawai.", "Dok. Redaksi")  # defaults
+    assert [change.field for change in revisions.compare(
+        Revision.objects.get(number=1).content, Revision.objects.get(number=2).content
+    )] == ["photo"]  # fmt: skip
     assert photo.image.url in client.get(change_url(article)).content.decode()
+
+    save(client, article, photo_image=jpeg_upload())  # another picture: another photo
+    article.refresh_from_db()
+    assert article.photo != photo and article.photo_caption == "Keterangan baru."
+    photo.refresh_from_db()
+    assert photo.image and photo.caption == "Warga menonton pawai."
+
+
+def test_a_photo_fix_in_the_photo_admin_is_not_overwritten_by_a_stale_story_form(
+    editor, second_editor
+):
+    photo = make_photo(caption="Keterangan lama", credit="Dok. Redaksi")
+    article = story(None, Status.PUBLISHED, photo=photo)
+    stale = story_form(article, body="Isi diubah.")  # opened before the photo was fixed
+
+    fixed = {"caption": "Keterangan diperbaiki", "credit": "ANTARA"}
+    photo_url = reverse("admin:articles_photo_change", args=[photo.pk])
+    assert logged_in(second_editor).post(photo_url, fixed).status_code == 302
+    assert logged_in(editor).post(change_url(article), stale).status_code == 302
+
+    photo.refresh_from_db()
+    article.refresh_from_db()
+    assert (photo.caption, photo.credit) == ("Keterangan diperbaiki", "ANTARA")  # not lost
+    # The story's caption is its own: the photo's is the default for its next use.
+    assert (article.photo_caption, article.body) == ("Keterangan lama", "Isi diubah.")
+    page = Client(**READER).get(article.get_absolute_url()).content.decode()
+    assert "Keterangan lama" in page and "diperbaiki" not in page
+
+
+def test_a_caption_fix_on_the_story_refuses_a_stale_form_and_shows_the_fix(editor, second_editor):
+    article = story(None, Status.PUBLISHED, photo=make_photo(caption="Keterangan lama"))
+    revisions.record(article)
+    body = article.body
+    stale = story_form(article, body="Isi diubah.")
+
+    assert (
+        save(logged_in(second_editor), article, photo_caption="Keterangan baru").status_code == 302
+    )
+    refused = logged_in(editor).post(change_url(article), stale)
+
+    assert refused.status_code == 200
+    assert [change.field for change in refused.context["adminform"].form.other_changes] == ["photo"]
+    article.refresh_from_db()
+    assert (article.photo_caption, article.body) == ("Keterangan baru", body)
+
+
+def test_choosing_a_photo_fills_only_an_empty_caption_and_credit_from_its_own(editor):
+    client = logged_in(editor)
+    photo = make_photo(caption="Bawaan foto", credit="Dok. Foto")
+    bare = story(None, Status.DRAFT, photo=None)
+    captioned = story(None, Status.DRAFT, photo=None)
+    save(client, bare, photo=photo.pk)
+    save(client, captioned, photo=photo.pk, photo_caption="Keterangan sendiri")
+    bare.refresh_from_db()
+    captioned.refresh_from_db()
+    assert (bare.photo, bare.photo_caption, bare.photo_credit) == (
+        photo, "Bawaan foto", "Dok. Foto",
+    )  # fmt: skip
+    assert (captioned.photo_caption, captioned.photo_credit) == ("Keterangan sendiri", "Dok. Foto")
+
+
+def test_restoring_a_revision_brings_back_its_caption_and_leaves_the_photo(editor):
+    photo = make_photo(caption="Bawaan foto")
+    article = story(None, Status.DRAFT, photo=photo, photo_caption="Keterangan pertama")
+    revisions.record(article)
+    client = logged_in(editor)
+    save(client, article, photo_caption="Keterangan kedua")
+    client.post(reverse("admin:articles_article_revision_restore", args=[article.pk, 1]))
+    article.refresh_from_db()
+    photo.refresh_from_db()
+    assert (article.photo, article.photo_caption) == (photo, "Keterangan pertama")
+    assert photo.caption == "Bawaan foto"
 
 
 def test_a_photo_without_a_caption_is_a_form_error(editor):
