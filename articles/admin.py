@@ -52,6 +52,7 @@ from .models import (
     Site,
     SiteAlias,
     Source,
+    StateChange,
     Topic,
     TopicStory,
 )
@@ -119,7 +120,12 @@ class LiveUpdateInline(admin.StackedInline):
 
 class ArticleAdminForm(forms.ModelForm):
     """The story form: its photo's caption and credit (the story's own), an upload for a
-    new photo, and a guard against lost edits."""
+    new photo, and a guard against lost edits.
+
+    It writes only its own fields (`edited_fields`): the status and the times are the
+    workflow's, which bumps the version, so a form opened before a workflow step is
+    refused like one opened before another save.
+    """
 
     is_live = forms.BooleanField(
         label=_("Laporan langsung"),
@@ -209,25 +215,24 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_version(self, loaded_version):
-        """Refuse to overwrite a save made since this form was opened.
+        """Refuse to overwrite a save or a workflow step made since this form was opened.
 
         The row stays locked until the admin's transaction ends, so the check and
-        the save cannot be split by another save.
+        the save cannot be split by another save or step. The story the form saves
+        takes the workflow's fields as locked (the change view read it before the lock).
         """
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
         if loaded_version is None or loaded_version == current.version:
+            for field in WORKFLOW_FIELDS:
+                setattr(self.instance, field, getattr(current, field))
             return
-        loaded = Revision.objects.filter(article_key=current.pk, number=loaded_version).first()
-        latest = Revision.objects.filter(article_key=current.pk).order_by("-number").first()
-        if loaded and latest:
-            self.other_changes = revisions.compare(loaded.content, latest.content)
-        who = latest.author if latest and latest.author else None
+        self.other_changes, who = self._changes_since(current, loaded_version)
         # The next save is a deliberate one, made after seeing the other changes.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = current.version
         raise ValidationError(
             _(
-                "Berita ini sudah disimpan oleh %(who)s pada %(when)s setelah Anda membukanya. "
+                "Berita ini sudah diubah oleh %(who)s pada %(when)s setelah Anda membukanya. "
                 "Isian Anda belum disimpan dan masih ada di bawah. Lihat perubahan mereka, "
                 "sesuaikan, lalu simpan sekali lagi untuk menimpanya."
             )
@@ -237,6 +242,44 @@ class ArticleAdminForm(forms.ModelForm):
             },
             code="conflict",
         )
+
+    @staticmethod
+    def _changes_since(current, loaded_version):
+        """What was saved or done to the story since the form's version, and by whom.
+
+        A workflow step bumps the version without a revision, so the form's content is
+        the revision at or before its version."""
+        history = Revision.objects.filter(article_key=current.pk).select_related("author")
+        loaded = history.filter(number__lte=loaded_version).order_by("-number").first()
+        latest = history.order_by("-number").first()
+        changes = revisions.compare(loaded.content, latest.content) if loaded and latest else []
+        step = (
+            StateChange.objects.filter(article_id=current.pk, at__gt=loaded.created_at)
+            .select_related("actor")
+            .order_by("at", "pk")
+            .last()
+            if loaded
+            else None
+        )
+        if step is not None and step.from_status != current.status:
+            changes.append(
+                revisions.FieldChange(
+                    "status",
+                    str(_("Status")),
+                    step.get_from_status_display(),
+                    str(current.status_label),
+                )
+            )
+        if step is not None and (latest is None or step.at > latest.created_at):
+            return changes, step.actor
+        return changes, latest.author if latest else None
+
+    def edited_fields(self):
+        """The story's columns this form writes: its own fields as shown (read-only ones
+        are not in the form), the photo and the bookkeeping; never the workflow's."""
+        shown = {field.name for field in Article._meta.concrete_fields if field.name in self.fields}
+        kept = {"photo", "photo_caption", "photo_credit", "version", "content_updated_at"}
+        return (shown | kept | {"updated_at"}) - set(WORKFLOW_FIELDS)
 
     def save_photo(self, article, *, user):
         """A photo uploaded here (or a caption typed for a photo to come) is a new photo,
@@ -255,6 +298,10 @@ class ArticleAdminForm(forms.ModelForm):
                 make_renditions_soon(article.photo)
         elif "photo" in self.changed_data:
             article.take_photo_defaults()
+
+
+# Written by `articles.workflow` only: the story form never writes them back.
+WORKFLOW_FIELDS = ("status", "published_at", "first_published_at")
 
 
 def embargo_is_fixed(article):
@@ -522,7 +569,7 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.author = request.user
         obj.note_content_change(first_save=not change)
         form.save_photo(obj, user=request.user)
-        super().save_model(request, obj, form, change)
+        obj.save(update_fields=form.edited_fields() if change else None)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

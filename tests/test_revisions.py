@@ -1,6 +1,7 @@
 """Revisions, concurrent editing, preview and corrections, through the admin."""
 
 from io import BytesIO
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles import revisions, workflow
+from articles.admin import ArticleAdminForm
 from articles.models import Article, Revision
 from tests.factories import make_article, make_photo, make_related_link, make_staff
 from tests.test_workflow import change_url, story, story_form
@@ -99,7 +101,7 @@ def test_second_save_of_the_same_story_is_refused_and_loses_nothing(editor, seco
 
     assert refused.status_code == 200
     form = refused.context["adminform"].form
-    assert "sudah disimpan oleh editor" in str(form.non_field_errors())
+    assert "sudah diubah oleh editor" in str(form.non_field_errors())
     assert form["body"].value() == "Isi dari editor kedua."  # their input comes back
     assert [change.field for change in form.other_changes] == ["headline"]
     assert "<del>Asli</del><ins>dari Editor Pertama</ins>" in refused.content.decode()
@@ -112,6 +114,69 @@ def test_second_save_of_the_same_story_is_refused_and_loses_nothing(editor, seco
     article.refresh_from_db()
     assert article.body == "Isi dari editor kedua."
     assert Revision.objects.filter(article_key=article.pk).count() == 3
+
+
+def withdrawn_while_the_form_waits(article, by):
+    """The change view has read the story into its form, then a withdrawal commits
+    before the form's check locks the row: two requests interleaved, deterministically."""
+    check = ArticleAdminForm.full_clean
+
+    def full_clean(form):
+        if form.is_bound:
+            workflow.perform(article, workflow.Action.UNPUBLISH, user=by)
+        check(form)
+
+    return mock.patch.object(ArticleAdminForm, "full_clean", full_clean)
+
+
+def test_a_withdrawal_while_a_story_form_is_saved_is_kept_and_the_form_refused(
+    editor, second_editor
+):
+    article = story(None, Status.PUBLISHED, headline="Judul Asli")
+    revisions.record(article)
+    published_at = article.published_at
+    form = story_form(article, headline="Judul dari Editor Kedua")  # opened while live
+
+    with withdrawn_while_the_form_waits(article, by=editor):
+        refused = logged_in(second_editor).post(change_url(article), form)
+
+    assert refused.status_code == 200
+    conflict = refused.context["adminform"].form
+    assert "sudah diubah oleh editor " in str(conflict.non_field_errors())
+    assert conflict["headline"].value() == "Judul dari Editor Kedua"  # their input comes back
+    assert [(change.field, change.old, change.new) for change in conflict.other_changes] == [
+        ("status", "Terbit", "Ditarik")
+    ]
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (Status.UNPUBLISHED, published_at)
+    assert article.headline == "Judul Asli"
+    assert not article.placements.get().is_live
+
+
+def test_a_story_form_never_writes_back_the_workflows_fields(editor, second_editor):
+    """Even a form without its version (no check to refuse it) saves only its own fields."""
+    article = story(None, Status.PUBLISHED, headline="Judul Asli")
+    form = story_form(article, headline="Judul Baru", loaded_version="")
+
+    with withdrawn_while_the_form_waits(article, by=editor):
+        assert logged_in(second_editor).post(change_url(article), form).status_code == 302
+
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Judul Baru", Status.UNPUBLISHED)
+    assert not article.placements.get().is_live  # the origin placement follows the row
+
+
+def test_every_workflow_step_bumps_the_version_and_only_a_fresh_form_saves(editor):
+    article = story(editor, Status.DRAFT)
+    revisions.record(article)
+    for action in (workflow.Action.SUBMIT, workflow.Action.PUBLISH, workflow.Action.UNPUBLISH):
+        version = article.version
+        article = workflow.perform(article, action, user=editor)
+        assert article.version == Article.objects.get(pk=article.pk).version == version + 1
+    client = logged_in(editor)
+    form = client.get(change_url(article)).context["adminform"].form
+    assert form["loaded_version"].value() == article.version
+    assert save(client, article, headline="Setelah Ditarik").status_code == 302
 
 
 def test_others_see_who_has_the_story_open(editor, second_editor):
