@@ -56,6 +56,7 @@ from .models import (
     Site,
     SiteAlias,
     Source,
+    StateChange,
     Topic,
     TopicStory,
 )
@@ -63,6 +64,8 @@ from .network import (
     forget_sites,
     may_work_on,
     site_of,
+    upload_sites,
+    user_photos,
     user_site_ids,
     user_sites,
     works_on_every_site,
@@ -125,7 +128,13 @@ class LiveUpdateInline(admin.StackedInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The story form: the lead photo edited in place, and a guard against lost edits."""
+    """The story form: its photo's caption and credit (the story's own), an upload for a
+    new photo, and a guard against lost edits.
+
+    It writes only its own fields (`edited_fields`): the status and the times are the
+    workflow's, which bumps the version, so a form opened before a workflow step is
+    refused like one opened before another save.
+    """
 
     is_live = forms.BooleanField(
         label=_("Laporan langsung"),
@@ -144,8 +153,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "dateline", "body", "end_mark", "correction",
-            "site", "section", "editor", "tags", "photo", "time_zone", "is_live",
-            "embargo_until", "embargo_partners",
+            "site", "section", "editor", "tags", "photo", "photo_caption", "photo_credit",
+            "time_zone", "is_live", "embargo_until", "embargo_partners",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField"}),
@@ -160,15 +169,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        photo = self.instance.photo if self.instance.pk else None
         self.fields["loaded_version"].initial = self.instance.version
         if "tags" in self.fields:  # absent when the story is shown read-only
             self.fields["tags"].widget.attrs["data-suggest-url"] = reverse(
                 "admin:articles_article_tag_suggestions"
             )
-        if photo:
-            self.fields["photo_caption"].initial = photo.caption
-            self.fields["photo_credit"].initial = photo.credit
         if "embargo_until" in self.fields and self.instance.embargo_until:
             # Shown, and read back (`clean_embargo_until`), on the story's own clock.
             zone = ZONES[self.instance.time_zone]
@@ -219,25 +224,24 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_version(self, loaded_version):
-        """Refuse to overwrite a save made since this form was opened.
+        """Refuse to overwrite a save or a workflow step made since this form was opened.
 
         The row stays locked until the admin's transaction ends, so the check and
-        the save cannot be split by another save.
+        the save cannot be split by another save or step. The story the form saves
+        takes the workflow's fields as locked (the change view read it before the lock).
         """
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
         if loaded_version is None or loaded_version == current.version:
+            for field in WORKFLOW_FIELDS:
+                setattr(self.instance, field, getattr(current, field))
             return
-        loaded = Revision.objects.filter(article_key=current.pk, number=loaded_version).first()
-        latest = Revision.objects.filter(article_key=current.pk).order_by("-number").first()
-        if loaded and latest:
-            self.other_changes = revisions.compare(loaded.content, latest.content)
-        who = latest.author if latest and latest.author else None
+        self.other_changes, who = self._changes_since(current, loaded_version)
         # The next save is a deliberate one, made after seeing the other changes.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = current.version
         raise ValidationError(
             _(
-                "Berita ini sudah disimpan oleh %(who)s pada %(when)s setelah Anda membukanya. "
+                "Berita ini sudah diubah oleh %(who)s pada %(when)s setelah Anda membukanya. "
                 "Isian Anda belum disimpan dan masih ada di bawah. Lihat perubahan mereka, "
                 "sesuaikan, lalu simpan sekali lagi untuk menimpanya."
             )
@@ -248,22 +252,65 @@ class ArticleAdminForm(forms.ModelForm):
             code="conflict",
         )
 
-    def save_photo(self, article):
-        """Create or update the lead photo from the in-place fields."""
-        caption = (self.cleaned_data.get("photo_caption") or "").strip()
-        credit = (self.cleaned_data.get("photo_credit") or "").strip()
+    @staticmethod
+    def _changes_since(current, loaded_version):
+        """What was saved or done to the story since the form's version, and by whom.
+
+        A workflow step bumps the version without a revision, so the form's content is
+        the revision at or before its version."""
+        history = Revision.objects.filter(article_key=current.pk).select_related("author")
+        loaded = history.filter(number__lte=loaded_version).order_by("-number").first()
+        latest = history.order_by("-number").first()
+        changes = revisions.compare(loaded.content, latest.content) if loaded and latest else []
+        step = (
+            StateChange.objects.filter(article_id=current.pk, at__gt=loaded.created_at)
+            .select_related("actor")
+            .order_by("at", "pk")
+            .last()
+            if loaded
+            else None
+        )
+        if step is not None and step.from_status != current.status:
+            changes.append(
+                revisions.FieldChange(
+                    "status",
+                    str(_("Status")),
+                    step.get_from_status_display(),
+                    str(current.status_label),
+                )
+            )
+        if step is not None and (latest is None or step.at > latest.created_at):
+            return changes, step.actor
+        return changes, latest.author if latest else None
+
+    def edited_fields(self):
+        """The story's columns this form writes: its own fields as shown (read-only ones
+        are not in the form), the photo and the bookkeeping; never the workflow's."""
+        shown = {field.name for field in Article._meta.concrete_fields if field.name in self.fields}
+        kept = {"photo", "photo_caption", "photo_credit", "version", "content_updated_at"}
+        return (shown | kept | {"updated_at"}) - set(WORKFLOW_FIELDS)
+
+    def save_photo(self, article, *, user):
+        """A photo uploaded here (or a caption typed for a photo to come) is a new photo,
+        of the uploader's sites and the story's: a photo other stories may use is never
+        changed from a story's form. A photo chosen here lends its caption and credit
+        to a story that has none yet."""
         image = self.cleaned_data.get("photo_image")
-        photo = article.photo
-        if photo is None and not (caption or image):
-            return
-        photo = photo or Photo()
-        photo.caption, photo.credit = caption or photo.caption, credit
-        if image:
-            photo.image = image
-        photo.save()
-        if image:
-            make_renditions_soon(photo)
-        article.photo = photo
+        if image or (article.photo is None and article.photo_caption):
+            article.photo = Photo.objects.create_on(
+                {*upload_sites(user), article.site},
+                image=image or "",
+                caption=article.photo_caption or "",
+                credit=article.photo_credit or "",
+            )
+            if image:
+                make_renditions_soon(article.photo)
+        elif "photo" in self.changed_data:
+            article.take_photo_defaults()
+
+
+# Written by `articles.workflow` only: the story form never writes them back.
+WORKFLOW_FIELDS = ("status", "published_at", "first_published_at")
 
 
 def embargo_is_fixed(article):
@@ -439,6 +486,13 @@ class ArticleAdmin(admin.ModelAdmin):
             field = form.base_fields["site"]
             field.queryset = user_sites(request.user)
             field.initial = self._home_site(request)
+        if "photo" in form.base_fields:
+            # The photos of the user's sites, and the one the story has. Never edited
+            # from here in place: other stories may use it (a new one is added instead).
+            field = form.base_fields["photo"]
+            kept = Photo.objects.filter(pk=obj.photo_id if obj else None)
+            field.queryset = user_photos(request.user) | kept
+            field.widget.can_change_related = field.widget.can_delete_related = False
         return form
 
     @staticmethod
@@ -523,8 +577,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.author = request.user
         obj.note_content_change(first_save=not change)
-        form.save_photo(obj)
-        super().save_model(request, obj, form, change)
+        form.save_photo(obj, user=request.user)
+        obj.save(update_fields=form.edited_fields() if change else None)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -1177,13 +1231,55 @@ class TopicAdmin(OnUserSitesMixin, admin.ModelAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    """The photos of the user's sites (network admins: all), each belonging to the sites
+    of its uploader. Its caption and credit are defaults for the next story that uses
+    it; a photo in use keeps its picture and stays, so no story changes from here."""
+
     list_display = ["caption", "credit", "width", "height"]
     search_fields = ["caption", "credit"]
+    ordering = ["-pk"]  # newest first, and pages of the story form's search never repeat one
+    filter_horizontal = ["sites"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=user_photos(request.user).values("pk"))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if works_on_every_site(request.user):
+            return fields
+        return [field for field in fields if field != "sites"]
+
+    def get_readonly_fields(self, request, obj=None):
+        in_use = obj is not None and obj.articles.exists()
+        return ["image"] if in_use else []
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._on_users_sites(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (
+            obj is None or (self._on_users_sites(request.user, obj) and not obj.articles.exists())
+        )
+
+    @staticmethod
+    def _on_users_sites(user, photo):
+        return user_photos(user).filter(pk=photo.pk).exists()
+
+    def delete_queryset(self, request, queryset):
+        """Photos no story uses: deleting one in use would take it off its stories."""
+        super().delete_queryset(request, queryset.filter(articles=None))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data and obj.image:
             make_renditions_soon(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.sites.exists():
+            form.instance.sites.set(upload_sites(request.user))
 
 
 @admin.register(Editor)

@@ -126,15 +126,14 @@ def saved_values(article):
     """The story as last saved, in the form's field names."""
     if article is None:
         return {}
-    photo = article.photo
     return {
         "headline": article.headline,
         "dateline": article.dateline,
         "body": article.body,
         "correction": article.correction,
         "tags": ", ".join(sorted(article.tags.names(), key=str.lower)),
-        "photo_caption": photo.caption if photo else "",
-        "photo_credit": photo.credit if photo else "",
+        "photo_caption": article.photo_caption or "",
+        "photo_credit": article.photo_credit or "",
     }
 
 

@@ -330,7 +330,28 @@ def photo_upload_path(instance, filename):
     return f"foto/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def on_sites(self, site_ids):
+        """The photos of any of these sites."""
+        return self.filter(
+            pk__in=Photo.sites.through.objects.filter(site_id__in=site_ids).values("photo_id")
+        )
+
+    def create_on(self, sites, **fields):
+        """A new photo belonging to `sites` (its uploader's, or its story's)."""
+        photo = self.create(**fields)
+        photo.sites.set(sites)
+        return photo
+
+
 class Photo(models.Model):
+    """A picture, with the caption and credit a story takes when it first uses it.
+
+    A story keeps its own caption and credit (`Article.photo_caption`), so editing a
+    photo never changes a story. A photo belongs to the sites of whoever uploaded it:
+    only their desks see, pick and edit it.
+    """
+
     image = PhotoImageField(
         _("berkas foto"),
         upload_to=photo_upload_path,
@@ -348,6 +369,15 @@ class Photo(models.Model):
         blank=True,
         help_text=_("Contoh: Pool via REUTERS/Amanda Andrade-Rhoades"),
     )
+    sites = models.ManyToManyField(
+        Site,
+        verbose_name=_("situs"),
+        blank=True,
+        related_name="photos",
+        help_text=_("Redaksi situs-situs ini melihat, memakai dan menyunting foto ini."),
+    )
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("foto")
@@ -467,7 +497,7 @@ class ArticleQuerySet(models.QuerySet):
         `only()` cannot narrow a FilteredRelation, so its narrow row is read whole)."""
         return self.select_related("photo", "section").only(
             "headline", "slug", "published_at", "time_zone", "photo__image",
-            "photo__width", "photo__height", "photo__caption", "section__name", "section__slug",
+            "photo__width", "photo__height", "section__name", "section__slug",
         )  # fmt: skip
 
     def for_story_page(self, site, slug):
@@ -579,6 +609,11 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
     )
+    # The story's own, copied from the photo when it is chosen: editing the photo later
+    # changes no story. NULL-able without a default, so SQLite adds the columns in place
+    # (see migration 0008).
+    photo_caption = models.TextField(_("keterangan foto"), null=True, blank=True)
+    photo_credit = models.CharField(_("kredit foto"), max_length=200, null=True, blank=True)
     editor = models.ForeignKey(
         Editor,
         verbose_name=_("editor"),
@@ -647,7 +682,10 @@ class Article(models.Model):
         help_text=_("Catatan koreksi untuk pembaca, tampil sebagai 'Koreksi: ...' di berita."),
     )
     version = models.PositiveIntegerField(
-        _("versi"), default=1, editable=False, help_text=_("Naik setiap kali berita disimpan.")
+        _("versi"),
+        default=1,
+        editable=False,
+        help_text=_("Naik setiap kali berita disimpan atau statusnya berubah."),
     )
     # NULL, not "", for stories that did not come from a seed: a column that may hold
     # NULL is one SQLite adds without rebuilding the table (see migration 0008).
@@ -780,6 +818,12 @@ class Article(models.Model):
             self.version += 1
         if self.is_published:
             self.content_updated_at = timezone.now()
+
+    def take_photo_defaults(self):
+        """A caption or credit left empty is the chosen photo's own, as a start."""
+        if self.photo is not None:
+            self.photo_caption = self.photo_caption or self.photo.caption
+            self.photo_credit = self.photo_credit or self.photo.credit
 
     def set_sources(self, sources):
         """Cite `sources` in the order given (the order "Sumber:" prints them in)."""

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import Http404
 from django.http.request import split_domain_port
 
-from .models import Site
+from .models import Photo, Site
 
 # Host -> site, per process: every reader request needs it, and sites rarely change.
 # A change in the admin clears this process's copy at once (`forget_sites`); other
@@ -89,3 +89,17 @@ def user_site_ids(user):
 
 def may_work_on(user, site_id):
     return site_id is not None and (works_on_every_site(user) or site_id in user_site_ids(user))
+
+
+def user_photos(user):
+    """The photos `user` may see, pick and edit: those of their sites."""
+    if works_on_every_site(user):
+        return Photo.objects.all()
+    return Photo.objects.on_sites(user_site_ids(user))
+
+
+def upload_sites(user):
+    """The sites a photo `user` uploads belongs to: those they are staff of, else (a
+    network admin of none) the default site."""
+    staff_of = list(Site.objects.filter(staff=user))
+    return staff_of or [Site.objects.default()]

@@ -53,6 +53,7 @@ FIELD_LABELS = {
 def snapshot(article):
     """The editorial content of a saved story as plain, JSON-ready data."""
     photo = article.photo
+    caption, credit = article.photo_caption or "", article.photo_credit or ""
     return {
         "headline": article.headline,
         "slug": article.slug,
@@ -67,14 +68,15 @@ def snapshot(article):
         "site": _ref(article.site),
         "section": _ref(article.section),
         "editor": _ref(article.editor),
+        # The story's own caption and credit, with the photo it shows them under.
         "photo": (
             {
-                "id": photo.pk,
-                "caption": photo.caption,
-                "credit": photo.credit,
-                "image": photo.image.name,
+                "id": photo.pk if photo else None,
+                "caption": caption,
+                "credit": credit,
+                "image": photo.image.name if photo else "",
             }
-            if photo
+            if photo or caption or credit
             else None
         ),
         "sources": [_ref(source) for source in article.sources.order_by("articlesource__position")],
@@ -181,14 +183,18 @@ def apply(article, content):
         setattr(article, field, content[field])
     article.section = _existing(Section, content["section"])
     article.editor = _existing(Editor, content["editor"]) or article.editor
-    photo_ref = content["photo"]
-    if photo_ref:
-        photo = Photo.objects.filter(pk=photo_ref["id"]).first() or Photo(image=photo_ref["image"])
-        photo.caption, photo.credit = photo_ref["caption"], photo_ref["credit"]
-        photo.save()
-        article.photo = photo
-    else:
-        article.photo = None
+    photo_ref = content["photo"] or {"id": None, "caption": "", "credit": "", "image": ""}
+    article.photo_caption, article.photo_credit = photo_ref["caption"], photo_ref["credit"]
+    # The photo as it is, shared with other stories perhaps; one deleted since comes
+    # back as a new photo of the story's site.
+    article.photo = Photo.objects.filter(pk=photo_ref["id"]).first()
+    if article.photo is None and (photo_ref["id"] or photo_ref["image"]):
+        article.photo = Photo.objects.create_on(
+            [article.site],
+            image=photo_ref["image"],
+            caption=photo_ref["caption"],
+            credit=photo_ref["credit"],
+        )
     article.save()
     placements.sync_origin(article)
     article.set_sources(filter(None, (_existing(Source, ref) for ref in content["sources"])))

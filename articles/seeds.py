@@ -63,13 +63,12 @@ def body_with_breaks(paragraphs, page_breaks):
 def story_from_article(article):
     """The seed-format data of a stored story (uses prefetched relations when present,
     but for the tags, read in their order)."""
-    photo = article.photo
     return seedformat.Story(
         headline=article.headline,
         published_local=article.local_published_at.replace(tzinfo=None),
         time_zone=article.time_zone,
-        caption=photo.caption if photo else "",
-        credit=photo.credit if photo else "",
+        caption=article.photo_caption or "",
+        credit=article.photo_credit or "",
         dateline=article.dateline,
         paragraphs=tuple(article.paragraphs),
         related_links=tuple(
@@ -198,13 +197,15 @@ def import_story(story, *, update=False, site=None):
         outcome = Outcome.CREATED
     previous_status = article.status
 
-    if story.caption or story.credit:
-        photo = article.photo or Photo()
-        photo.caption, photo.credit = story.caption, story.credit
-        photo.save()
-        article.photo = photo
-    else:
+    # The story's own caption and credit; a photo it already shows stays as it is
+    # (other stories may use it), one it lacks is made for the caption to stand under.
+    article.photo_caption, article.photo_credit = story.caption, story.credit
+    if not (story.caption or story.credit):
         article.photo = None
+    elif article.photo is None:
+        article.photo = Photo.objects.create_on(
+            [article.site], caption=story.caption, credit=story.credit
+        )
     article.headline = article.seed_headline = story.headline
     article.seed_layout = story.layout.to_json()
     article.dateline = story.dateline

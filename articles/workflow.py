@@ -192,7 +192,10 @@ def perform(article, action, *, user, note="", publish_at=None):
             locked.published_at = now  # a story that was live before keeps its original time
         if locked.status == Status.PUBLISHED and not went_live_before:
             locked.first_published_at = locked.published_at
-        locked.save(update_fields=["status", "published_at", "first_published_at", "updated_at"])
+        locked.version += 1  # a story form opened before this step is refused, not saved
+        locked.save(
+            update_fields=["status", "published_at", "first_published_at", "version", "updated_at"]
+        )
         placements.sync_origin(locked)
         if action == Action.UNPUBLISH:
             placements.withdraw_elsewhere(locked, now=now)

@@ -69,8 +69,11 @@ def make_section(*, sites=None, **fields):
     return section
 
 
-def make_photo(*, width=1600, height=1000, orientation=None, image_format="JPEG", **fields):
-    """A photo with a real image file; `orientation` sets its EXIF Orientation tag."""
+def make_photo(
+    *, width=1600, height=1000, orientation=None, image_format="JPEG", sites=None, **fields
+):
+    """A photo with a real image file, of `sites` (default: the default site);
+    `orientation` sets its EXIF Orientation tag."""
     fields.setdefault("caption", f"Foto {next(_numbers)}")
     fields.setdefault("credit", "Dok. Redaksi")
     image = Image.new("RGB", (width, height), (30, 80, 140))
@@ -83,6 +86,7 @@ def make_photo(*, width=1600, height=1000, orientation=None, image_format="JPEG"
     photo = Photo(**fields)
     photo.image.save(f"asli.{image_format.lower()}", ContentFile(buffer.getvalue()), save=False)
     photo.save()
+    photo.sites.set(sites if sites is not None else [Site.objects.default()])
     return photo
 
 
@@ -96,10 +100,14 @@ def make_article(*, tags=(), sources=(), **fields):
     fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
     if "editor" not in fields:
         fields["editor"] = make_editor()
+    site = fields.setdefault("site", Site.objects.default())
     if "photo" not in fields:
-        fields["photo"] = Photo.objects.create(caption=f"Foto {number}", credit="Dok. Redaksi")
-    fields.setdefault("site", Site.objects.default())
-    article = Article.objects.create(**fields)
+        fields["photo"] = Photo.objects.create_on(
+            [site], caption=f"Foto {number}", credit="Dok. Redaksi"
+        )
+    article = Article(**fields)
+    article.take_photo_defaults()  # as choosing the photo in the story form does
+    article.save()
     placements.sync_origin(article)
     if tags:
         article.tags.set(list(tags))

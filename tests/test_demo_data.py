@@ -35,6 +35,8 @@ def test_demo_stories_look_like_a_newsrooms_output():
     sample = live.select_related("photo", "section", "editor").first()
     assert len(sample.paragraphs) >= 8 and len(sample.body) > 1500
     assert sample.photo.image and sample.section and sample.editor
+    assert sample.photo_caption == sample.photo.caption
+    assert list(sample.photo.sites.all()) == [sample.site]
     assert sample.sources.exists() and sample.tags.exists()
     assert Section.objects.annotate(n=Count("articles")).filter(n__gt=0).count() >= 5
     assert RelatedLink.objects.exists() and DailyViews.objects.exists()

@@ -156,6 +156,22 @@ def test_export_prints_the_loaded_seed_back(seed_text):
     assert out.getvalue() == seed_text
 
 
+def test_the_story_keeps_its_caption_and_credit_whatever_its_photo_says_later(seed_text):
+    load()
+    article = Article.objects.get()
+    assert (article.photo_caption, article.photo_credit) == (
+        article.photo.caption, "Pool via REUTERS/Amanda Andrade-Rhoades",
+    )  # fmt: skip
+    assert list(article.photo.sites.all()) == [article.site]
+    Photo.objects.update(caption="Keterangan lain", credit="Kredit lain")
+    out = StringIO()
+    call_command("exportseed", article.slug, stdout=out)
+    assert out.getvalue() == seed_text
+    ok, out, _ = load(update=True)
+    assert ok and "tidak berubah" in out
+    assert Photo.objects.get().caption == "Keterangan lain"  # a photo it shows stays as it is
+
+
 def test_export_all_writes_one_file_per_story_that_loads_back_identically(tmp_path):
     sources = [write(tmp_path, "a.txt", FULL), write(tmp_path, "b.txt", MINIMAL)]
     load(*sources)

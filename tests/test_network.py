@@ -1,10 +1,13 @@
 """One install, many sites: host routing, placements, per-site permissions and purges."""
 
+import importlib
 from datetime import timedelta
 from unittest import mock
 from xml.etree import ElementTree
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +19,7 @@ from articles.models import (
     Article,
     DailyViews,
     EditorPick,
+    Photo,
     Placement,
     Site,
     StateChange,
@@ -23,8 +27,10 @@ from articles.models import (
 )
 from articles.seeds import export_article
 from tests.factories import (
+    image_bytes,
     make_article,
     make_editor,
+    make_photo,
     make_related_link,
     make_section,
     make_site,
@@ -529,3 +535,130 @@ def test_view_on_site_opens_the_story_at_its_origin_on_this_installs_port(networ
     assert client.get(on_site)["Location"] == expected
     with_port = client.get(on_site, HTTP_HOST="localhost:8000")["Location"]
     assert with_port == f"http://zonasulawesi.localhost:8000{story.get_absolute_url()}"
+
+
+# Photos belong to sites ---------------------------------------------------------------
+
+
+@pytest.fixture
+def photos(network):
+    """A photo of each of sites A and B, each the photo of a live story there."""
+    a, b = network["a"], network["b"]
+    photo_a = make_photo(caption="Banjir di Garut", sites=[a])
+    photo_b = make_photo(caption="Pantai Losari", credit="Dok. Sulawesi", sites=[b])
+    return {
+        "a": photo_a,
+        "b": photo_b,
+        "story_a": story_on(a, network["kanal_a"], photo=photo_a),
+        "story_b": story_on(b, network["kanal_b"], photo=photo_b, headline="Losari Ramai"),
+    }
+
+
+def photo_url(name, photo=None):
+    return reverse(f"admin:articles_photo_{name}", args=[photo.pk] if photo else [])
+
+
+@pytest.mark.parametrize("role", ["Penulis", "Editor"])
+def test_a_desk_sees_picks_and_edits_only_its_own_sites_photos(network, photos, role):
+    client = logged_in(make_staff(role, "desk-a", sites=[network["a"]]))
+    photo_b = photos["b"]
+    listed = text(client.get(photo_url("changelist")))
+    assert "Banjir di Garut" in listed and "Pantai Losari" not in listed
+    assert client.get(photo_url("change", photo_b)).status_code == 302  # no such photo here
+    client.post(photo_url("change", photo_b), {"caption": "Diubah dari A", "credit": ""})
+    client.post(photo_url("delete", photo_b), {"post": "yes"})
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "photo"},
+    ).json()
+    assert [result["id"] for result in autocomplete["results"]] == [str(photos["a"].pk)]
+
+    photo_b.refresh_from_db()
+    assert photo_b.caption == "Pantai Losari"
+    page = text(reader(network["b"]).get(photos["story_b"].get_absolute_url()))
+    assert "Pantai Losari" in page and "Diubah dari A" not in page
+
+
+def test_a_network_admin_sees_every_sites_photos(network, photos):
+    listed = text(logged_in(make_staff("Admin", "jaringan", sites=[])).get(photo_url("changelist")))
+    assert "Banjir di Garut" in listed and "Pantai Losari" in listed
+
+
+def test_a_draft_cannot_take_or_edit_in_place_another_sites_photo(network, photos):
+    penulis = make_staff("Penulis", "penulis-a", sites=[network["a"]])
+    draft = story_on(network["a"], network["kanal_a"], author=penulis, status=Status.DRAFT,
+                     published_at=None, photo=None)  # fmt: skip
+    client = logged_in(penulis)
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    form = story_form(draft, photo=photos["b"].pk, photo_caption="Keterangan penulis A")
+
+    refused = client.post(change, form)
+
+    assert refused.status_code == 200 and "photo" in refused.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.photo is None
+    # Its own site's photo it may take, but the story form offers no pencil to edit it in place.
+    assert client.post(change, form | {"photo": photos["a"].pk}).status_code == 302
+    assert 'id="change_id_photo"' not in text(client.get(change))
+    photos["a"].refresh_from_db()
+    assert photos["a"].caption == "Banjir di Garut"
+
+
+def test_a_photo_uploaded_in_the_admin_belongs_to_the_uploaders_sites(network):
+    client = logged_in(make_staff("Penulis", "penulis-b", sites=[network["b"]]))
+    upload = SimpleUploadedFile("foto.jpg", image_bytes(), content_type="image/jpeg")
+    response = client.post(
+        photo_url("add"), {"caption": "Foto baru", "credit": "", "image": upload}
+    )
+    assert response.status_code == 302
+    assert list(Photo.objects.get().sites.all()) == [network["b"]]
+
+
+def test_editing_a_photo_in_use_changes_no_live_story(network, photos):
+    client = logged_in(make_staff("Editor", "editor-a", sites=[network["a"]]))
+    photo, story = photos["a"], photos["story_a"]
+    image_name = photo.image.name
+    form = client.get(photo_url("change", photo)).context["adminform"].form
+    assert "image" not in form.fields  # its picture is the stories' picture
+
+    upload = SimpleUploadedFile("lain.jpg", image_bytes(), content_type="image/jpeg")
+    edited = {"caption": "Keterangan baru", "credit": "ANTARA", "image": upload}
+    saved = client.post(photo_url("change", photo), edited)
+    assert saved.status_code == 302
+    assert client.post(photo_url("delete", photo), {"post": "yes"}).status_code == 403
+
+    photo.refresh_from_db()
+    story.refresh_from_db()
+    assert (photo.caption, photo.image.name) == ("Keterangan baru", image_name)
+    assert (story.photo, story.photo_caption, story.photo_credit) == (
+        photo, "Banjir di Garut", "Dok. Redaksi",
+    )  # fmt: skip
+    page = text(reader(network["a"]).get(story.get_absolute_url()))
+    assert "Banjir di Garut" in page and "Keterangan baru" not in page
+
+
+def test_migration_0014_gives_stories_their_captions_and_photos_their_sites(network):
+    migration = importlib.import_module(
+        "articles.migrations.0014_story_photo_caption_and_photo_sites"
+    )
+    on_a_and_b = Photo.objects.create(caption="Dipakai dua situs", credit="Dok.")
+    unused = Photo.objects.create(caption="Belum dipakai")
+    stories = [
+        story_on(network["a"], network["kanal_a"], photo=on_a_and_b),
+        story_on(network["b"], network["kanal_b"], photo=on_a_and_b),
+    ]
+    Article.objects.update(photo_caption=None, photo_credit=None)  # as before the migration
+
+    migration.copy_to_stories_and_sites(django_apps, None)
+
+    assert set(Article.objects.values_list("photo_caption", "photo_credit")) == {
+        ("Dipakai dua situs", "Dok.")
+    }
+    assert set(on_a_and_b.sites.all()) == {network["a"], network["b"]}
+    assert list(unused.sites.all()) == [network["a"]]  # the default site
+    Article.objects.filter(pk=stories[0].pk).update(
+        photo_caption="Diperbaiki di A", updated_at=timezone.now() + timedelta(minutes=1)
+    )
+    migration.copy_back_to_photos(django_apps, None)
+    on_a_and_b.refresh_from_db()
+    assert on_a_and_b.caption == "Diperbaiki di A"  # the story changed last

@@ -1,6 +1,7 @@
 """Revisions, concurrent editing, preview and corrections, through the admin."""
 
 from io import BytesIO
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,8 +10,9 @@ from django.urls import reverse
 from PIL import Image
 
 from articles import revisions, workflow
+from articles.admin import ArticleAdminForm
 from articles.models import Article, Revision
-from tests.factories import make_article, make_related_link, make_staff
+from tests.factories import make_article, make_photo, make_related_link, make_staff
 from tests.test_workflow import change_url, story, story_form
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +101,7 @@ def test_second_save_of_the_same_story_is_refused_and_loses_nothing(editor, seco
 
     assert refused.status_code == 200
     form = refused.context["adminform"].form
-    assert "sudah disimpan oleh editor" in str(form.non_field_errors())
+    assert "sudah diubah oleh editor" in str(form.non_field_errors())
     assert form["body"].value() == "Isi dari editor kedua."  # their input comes back
     assert [change.field for change in form.other_changes] == ["headline"]
     assert "<del>Asli</del><ins>dari Editor Pertama</ins>" in refused.content.decode()
@@ -112,6 +114,69 @@ def test_second_save_of_the_same_story_is_refused_and_loses_nothing(editor, seco
     article.refresh_from_db()
     assert article.body == "Isi dari editor kedua."
     assert Revision.objects.filter(article_key=article.pk).count() == 3
+
+
+def withdrawn_while_the_form_waits(article, by):
+    """The change view has read the story into its form, then a withdrawal commits
+    before the form's check locks the row: two requests interleaved, deterministically."""
+    check = ArticleAdminForm.full_clean
+
+    def full_clean(form):
+        if form.is_bound:
+            workflow.perform(article, workflow.Action.UNPUBLISH, user=by)
+        check(form)
+
+    return mock.patch.object(ArticleAdminForm, "full_clean", full_clean)
+
+
+def test_a_withdrawal_while_a_story_form_is_saved_is_kept_and_the_form_refused(
+    editor, second_editor
+):
+    article = story(None, Status.PUBLISHED, headline="Judul Asli")
+    revisions.record(article)
+    published_at = article.published_at
+    form = story_form(article, headline="Judul dari Editor Kedua")  # opened while live
+
+    with withdrawn_while_the_form_waits(article, by=editor):
+        refused = logged_in(second_editor).post(change_url(article), form)
+
+    assert refused.status_code == 200
+    conflict = refused.context["adminform"].form
+    assert "sudah diubah oleh editor " in str(conflict.non_field_errors())
+    assert conflict["headline"].value() == "Judul dari Editor Kedua"  # their input comes back
+    assert [(change.field, change.old, change.new) for change in conflict.other_changes] == [
+        ("status", "Terbit", "Ditarik")
+    ]
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (Status.UNPUBLISHED, published_at)
+    assert article.headline == "Judul Asli"
+    assert not article.placements.get().is_live
+
+
+def test_a_story_form_never_writes_back_the_workflows_fields(editor, second_editor):
+    """Even a form without its version (no check to refuse it) saves only its own fields."""
+    article = story(None, Status.PUBLISHED, headline="Judul Asli")
+    form = story_form(article, headline="Judul Baru", loaded_version="")
+
+    with withdrawn_while_the_form_waits(article, by=editor):
+        assert logged_in(second_editor).post(change_url(article), form).status_code == 302
+
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("Judul Baru", Status.UNPUBLISHED)
+    assert not article.placements.get().is_live  # the origin placement follows the row
+
+
+def test_every_workflow_step_bumps_the_version_and_only_a_fresh_form_saves(editor):
+    article = story(editor, Status.DRAFT)
+    revisions.record(article)
+    for action in (workflow.Action.SUBMIT, workflow.Action.PUBLISH, workflow.Action.UNPUBLISH):
+        version = article.version
+        article = workflow.perform(article, action, user=editor)
+        assert article.version == Article.objects.get(pk=article.pk).version == version + 1
+    client = logged_in(editor)
+    form = client.get(change_url(article)).context["adminform"].form
+    assert form["loaded_version"].value() == article.version
+    assert save(client, article, headline="Setelah Ditarik").status_code == 302
 
 
 def test_others_see_who_has_the_story_open(editor, second_editor):
@@ -177,7 +242,7 @@ def jpeg_upload(name="foto.jpg", size=(640, 400)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_photo_caption_and_credit_are_edited_in_place_with_a_thumbnail(editor):
+def test_an_uploaded_photo_is_new_and_its_caption_and_credit_are_the_storys_own(editor):
     client = logged_in(editor)
     data = story_form(
         photo_image=jpeg_upload(),
@@ -191,10 +256,92 @@ def test_photo_caption_and_credit_are_edited_in_place_with_a_thumbnail(editor):
         "Warga menonton pawai.", "Dok. Redaksi", 640, 400,
     )  # fmt: skip
     assert not photo.image.name.endswith("foto.jpg")
+    assert (article.photo_caption, article.photo_credit) == (
+        "Warga menonton pawai.",
+        "Dok. Redaksi",
+    )
+    assert list(photo.sites.all()) == list(editor.newsroom_sites.all())
     save(client, article, photo=photo.pk, photo_caption="Keterangan baru.", photo_credit="ANTARA")
+    article.refresh_from_db()
     photo.refresh_from_db()
-    assert (photo.caption, photo.credit) == ("Keterangan baru.", "ANTARA")
+    assert (article.photo_caption, article.photo_credit) == ("Keterangan baru.", "ANTARA")
+    assert (photo.caption, photo.credit) == ("Warga menonton pawai.", "Dok. Redaksi")  # defaults
+    assert [change.field for change in revisions.compare(
+        Revision.objects.get(number=1).content, Revision.objects.get(number=2).content
+    )] == ["photo"]  # fmt: skip
     assert photo.image.url in client.get(change_url(article)).content.decode()
+
+    save(client, article, photo_image=jpeg_upload())  # another picture: another photo
+    article.refresh_from_db()
+    assert article.photo != photo and article.photo_caption == "Keterangan baru."
+    photo.refresh_from_db()
+    assert photo.image and photo.caption == "Warga menonton pawai."
+
+
+def test_a_photo_fix_in_the_photo_admin_is_not_overwritten_by_a_stale_story_form(
+    editor, second_editor
+):
+    photo = make_photo(caption="Keterangan lama", credit="Dok. Redaksi")
+    article = story(None, Status.PUBLISHED, photo=photo)
+    stale = story_form(article, body="Isi diubah.")  # opened before the photo was fixed
+
+    fixed = {"caption": "Keterangan diperbaiki", "credit": "ANTARA"}
+    photo_url = reverse("admin:articles_photo_change", args=[photo.pk])
+    assert logged_in(second_editor).post(photo_url, fixed).status_code == 302
+    assert logged_in(editor).post(change_url(article), stale).status_code == 302
+
+    photo.refresh_from_db()
+    article.refresh_from_db()
+    assert (photo.caption, photo.credit) == ("Keterangan diperbaiki", "ANTARA")  # not lost
+    # The story's caption is its own: the photo's is the default for its next use.
+    assert (article.photo_caption, article.body) == ("Keterangan lama", "Isi diubah.")
+    page = Client(**READER).get(article.get_absolute_url()).content.decode()
+    assert "Keterangan lama" in page and "diperbaiki" not in page
+
+
+def test_a_caption_fix_on_the_story_refuses_a_stale_form_and_shows_the_fix(editor, second_editor):
+    article = story(None, Status.PUBLISHED, photo=make_photo(caption="Keterangan lama"))
+    revisions.record(article)
+    body = article.body
+    stale = story_form(article, body="Isi diubah.")
+
+    assert (
+        save(logged_in(second_editor), article, photo_caption="Keterangan baru").status_code == 302
+    )
+    refused = logged_in(editor).post(change_url(article), stale)
+
+    assert refused.status_code == 200
+    assert [change.field for change in refused.context["adminform"].form.other_changes] == ["photo"]
+    article.refresh_from_db()
+    assert (article.photo_caption, article.body) == ("Keterangan baru", body)
+
+
+def test_choosing_a_photo_fills_only_an_empty_caption_and_credit_from_its_own(editor):
+    client = logged_in(editor)
+    photo = make_photo(caption="Bawaan foto", credit="Dok. Foto")
+    bare = story(None, Status.DRAFT, photo=None)
+    captioned = story(None, Status.DRAFT, photo=None)
+    save(client, bare, photo=photo.pk)
+    save(client, captioned, photo=photo.pk, photo_caption="Keterangan sendiri")
+    bare.refresh_from_db()
+    captioned.refresh_from_db()
+    assert (bare.photo, bare.photo_caption, bare.photo_credit) == (
+        photo, "Bawaan foto", "Dok. Foto",
+    )  # fmt: skip
+    assert (captioned.photo_caption, captioned.photo_credit) == ("Keterangan sendiri", "Dok. Foto")
+
+
+def test_restoring_a_revision_brings_back_its_caption_and_leaves_the_photo(editor):
+    photo = make_photo(caption="Bawaan foto")
+    article = story(None, Status.DRAFT, photo=photo, photo_caption="Keterangan pertama")
+    revisions.record(article)
+    client = logged_in(editor)
+    save(client, article, photo_caption="Keterangan kedua")
+    client.post(reverse("admin:articles_article_revision_restore", args=[article.pk, 1]))
+    article.refresh_from_db()
+    photo.refresh_from_db()
+    assert (article.photo, article.photo_caption) == (photo, "Keterangan pertama")
+    assert photo.caption == "Bawaan foto"
 
 
 def test_a_photo_without_a_caption_is_a_form_error(editor):

@@ -73,7 +73,7 @@ def story_card(context, story):
     """
     url = story.get_absolute_url()
     edge.add_tags(context.get("request"), f"story-{story.pk}")
-    image = picture(story.photo, "small", CARD_PHOTO_SIZES, decorative=True)
+    image = picture(story.photo, "small", CARD_PHOTO_SIZES)
     section = story.section_here
     show_section = section is not None and section.slug != context.get("current_section_slug")
     return format_html(
@@ -116,19 +116,18 @@ def related_href(context, link):
 
 
 @register.simple_tag
-def picture(photo, use, sizes, *, eager=False, decorative=False, css_class=""):
+def picture(photo, use, sizes, *, alt="", eager=False, css_class=""):
     """A photo's rendition as <picture>: WebP first, JPEG fallback, sized to avoid shifts.
 
-    The caption is the alt text, except where the picture only repeats a link that
-    follows (`decorative`): screen readers then skip it. Built here rather than in
+    `alt` is the story's caption where the picture is the story's; empty (screen
+    readers skip it) where it only repeats a link that follows. Built here rather than in
     an included template: a list page shows up to 35 of them, and an include cost
     about ten times as much.
     """
     if photo is None or not photo.image:
         return ""
-    alt = "" if decorative else photo.caption
     try:
-        return picture_markup(photo.image.name, use, sizes, eager, alt, css_class)
+        return picture_markup(photo.image.name, use, sizes, eager, alt or "", css_class)
     except renditions.Unreadable:
         return ""
 

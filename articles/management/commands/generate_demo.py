@@ -180,6 +180,8 @@ class Command(BaseCommand):
                     dateline=f"{rng.choice(demodata.PLACES).upper()}, {site.dateline}",
                     body="\n\n".join(self._paged(rng, writer.paragraphs())),
                     photo=photo,
+                    photo_caption=photo.caption,
+                    photo_credit=photo.credit,
                     editor=rng.choice(pool["editors"]),
                     site=site,
                     time_zone=site.time_zone,
@@ -190,6 +192,10 @@ class Command(BaseCommand):
                 )
             )
         articles = Article.objects.bulk_create(articles)
+        Photo.sites.through.objects.bulk_create(
+            Photo.sites.through(photo_id=article.photo_id, site_id=article.site_id)
+            for article in articles
+        )
         self._placements(rng, articles)
         self._relations(rng, articles)
         self.targets.extend(
