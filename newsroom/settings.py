@@ -238,6 +238,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded photos: largest file and largest picture accepted (articles.uploads).
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 2**20)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# ...its longest side, and how many times its short side the long one may be (1:20).
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=20_000)
+PHOTO_MAX_ASPECT = env.int("PHOTO_MAX_ASPECT", default=20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
