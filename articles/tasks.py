@@ -27,7 +27,7 @@ def enqueue_on_commit(job, *args):
     transaction.on_commit(lambda: job.enqueue(*args))
 
 
-@task()
+@task(queue_name="edge")
 def purge_edge(tags, attempt=1):
     """Purge `tags` at the edge; on failure try again later, up to EDGE_PURGE_ATTEMPTS times
     with growing waits (2, 4, 8... seconds, at most 5 minutes)."""

@@ -70,7 +70,9 @@ if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"TASK_BACKEND={TASK_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}."
     )
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Queues: "edge" for purges (a worker of its own, so no rendition ever delays a
+# withdrawal at the edge), "default" for the rest (deploy/Procfile).
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default", "edge"]}}
 # How often an open live report asks for new updates (its JSON is cached like a page).
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
 # A search whose ranking takes longer is stopped and the reader asked for other words.

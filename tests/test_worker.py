@@ -1,0 +1,128 @@
+"""The background worker (`manage.py db_worker`): purges on a queue of their own. The process
+tests run real workers against a database of their own."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from articles import tasks
+from tests.factories import make_photo
+from tests.test_faults import manage, site_env, wait_for
+
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": DATABASE_BACKEND}}
+
+
+def work(*queue_names):
+    call_command("db_worker", "--queue-name", ",".join(queue_names), "--batch",
+                 "--no-startup-delay", "--no-reload", verbosity=0)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_purges_have_a_queue_of_their_own_that_renditions_never_hold_up(database_queue):
+    """Three slow renditions ahead of an editor's withdrawal held its purge up for 101 s."""
+    for photo in [make_photo(width=400, height=300) for _ in range(3)]:
+        tasks.make_photo_renditions.enqueue(photo.pk)
+    purge = tasks.purge_edge.enqueue(["site-1"])
+
+    work("edge")
+
+    assert DBTaskResult.objects.get(pk=purge.id).status == "SUCCESSFUL"
+    assert set(DBTaskResult.objects.exclude(pk=purge.id).values_list("status", flat=True)) == {
+        "READY"
+    }
+    work("default")
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_every_task_can_be_enqueued_without_a_worker_too():
+    """With the immediate backend (`make run`) the edge queue is allowed and runs at once."""
+    assert tasks.purge_edge.enqueue(["site-1"]).return_value == "purged"
+
+
+class Worker:
+    """`manage.py db_worker` in a process of its own, logging to a file."""
+
+    def __init__(self, env, log, *arguments):
+        self.log = log
+        with open(log, "ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
+                 "--interval", "0.2", *arguments],
+                cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    def output(self):
+        return self.log.read_text(errors="replace")[-3000:]
+
+    def kill(self):
+        """SIGKILL, as the OOM killer or a lost machine: no chance to mark its task."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def enqueue(env, call):
+    """Enqueue `call` (say "purge_edge.enqueue(['site-1'])") from a process of its own, as
+    the site would; returns the task's id."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
+         f"from articles.tasks import *; from tests.tasks import *; print({call}.id)"],
+        cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def sqlite_site(tmp_path):
+    """The site's settings, its task queue in an SQLite file of its own, and the queue's
+    rows by task id: (status, the ids of the workers that started it)."""
+    database = tmp_path / "site.sqlite3"
+    env = site_env(
+        DATABASE_URL=f"sqlite:///{database}", TASK_BACKEND="database",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )  # fmt: skip
+    manage(env, "migrate", "--noinput")
+
+    def queued(task_id):
+        with sqlite3.connect(database) as db:
+            status, worker_ids = db.execute(
+                "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id = ?",
+                [task_id.replace("-", "")],
+            ).fetchone()
+        return status, json.loads(worker_ids)
+
+    return env, queued
+
+
+def status_is(queued, task_id, status):
+    return lambda: queued(task_id)[0] == status
+
+
+@pytest.mark.faults
+def test_the_edge_queues_worker_purges_while_the_default_queues_worker_is_busy(
+    sqlite_site, tmp_path
+):
+    env, queued = sqlite_site
+    marker = tmp_path / "started"
+    slow = enqueue(env, f"sleep_the_first_time.enqueue({str(marker)!r})")
+    workers = [Worker(env, tmp_path / "default.log")]
+    try:
+        wait_for(marker.exists, "the slow task")
+        workers.append(Worker(env, tmp_path / "edge.log", "--queue-name", "edge"))
+        purge = enqueue(env, "purge_edge.enqueue(['site-1'])")
+        wait_for(status_is(queued, purge, "SUCCESSFUL"), "the purge", timeout=10)
+        assert queued(slow)[0] == "RUNNING"  # the default queue's worker is still at it
+    finally:
+        for worker in workers:
+            worker.kill()
