@@ -73,6 +73,11 @@ if TASK_BACKEND not in TASK_BACKENDS:
 # Queues: "edge" for purges (a worker of its own, so no rendition ever delays a
 # withdrawal at the edge), "default" for the rest (deploy/Procfile).
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default", "edge"]}}
+# A task RUNNING this long is taken to have lost its worker (killed, its machine gone) and is
+# queued again (articles.tasks.requeue_abandoned); the slowest task takes about 10 s.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
+# ...and after this many starts it fails for good, logged, rather than kill worker after worker.
+TASK_ATTEMPTS = env.int("TASK_ATTEMPTS", default=3)
 # How often an open live report asks for new updates (its JSON is cached like a page).
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
 # A search whose ranking takes longer is stopped and the reader asked for other words.
@@ -90,8 +95,10 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "django_tasks",
-    "django_tasks_db",
+    # Before django_tasks_db: its `db_worker` command is the one Django runs (the first
+    # app with a command of that name wins), the library's worker made to last.
     "articles",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
