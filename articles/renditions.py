@@ -45,6 +45,8 @@ FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
 FORMAT_OF = {mime_type: pillow_format for pillow_format, mime_type in FORMATS.values()}
 SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 QUALITY = 80
+# WebP's limit (JPEG's is 65535); the 1200 px rendition of a 1200x17000 photo is taller.
+LONGEST_SIDE = 16383
 CACHE_SECONDS = 60 * 60 * 24 * 30
 PHOTOS_REMEMBERED_PER_PROCESS = 10_000  # about 1 KB each
 
@@ -137,6 +139,9 @@ def make_renditions(original_name, use):
             if image.getexif().get(ExifTags.Base.Orientation) in SIDEWAYS:
                 width, height = height, width
             sizes = [_size(width, height, target, use.aspect) for target in _widths(use, width)]
+            sizes = [(w, h) for w, h in sizes if h <= LONGEST_SIDE]
+            if not sizes:
+                raise ValueError(f"every rendition would be taller than {LONGEST_SIDE} px")
             made = {
                 suffix: tuple(
                     Rendition(rendition_name(original_name, w, h, use, suffix), w, h, mime_type)
@@ -147,7 +152,8 @@ def make_renditions(original_name, use):
             missing = [r for r in made["webp"] + made["jpg"] if not default_storage.exists(r.name)]
             if missing:
                 _store(image, missing, use.aspect)
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+    # ValueError: also what Pillow raises for a picture it cannot encode, which failed the page.
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         logger.warning("Foto %s tidak bisa dibaca; ditampilkan tanpa gambar.", original_name)
         return None
     return RenditionSet(webp=made["webp"], jpeg=made["jpg"])

@@ -65,6 +65,18 @@ def test_every_use_and_size_has_its_own_file(size):
     assert len(set(names)) == len(names)
 
 
+def test_a_very_tall_photo_gets_the_renditions_webp_can_hold(client):
+    """Within the upload limits (1:14), yet its 1200 px rendition would be 17,000 px tall,
+    beyond WebP's 16,383: encoding it raised, and every page showing the photo failed."""
+    photo = make_photo(width=1200, height=17_000)
+
+    large = renditions.rendition_set(photo, "large")
+
+    assert [(r.width, r.height) for r in large.webp] == [(480, 6800), (800, 11333)]
+    assert stored_sizes(large) == {r.name: (r.width, r.height) for r in large.webp + large.jpeg}
+    assert client.get(make_article(photo=photo).get_absolute_url()).status_code == 200
+
+
 def test_two_originals_that_differ_only_in_suffix_do_not_share_renditions():
     """Originals named by hand (imports, restores) need not have unique stems."""
     names = []
