@@ -232,6 +232,9 @@ vars().update(
     env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="redaksi@localhost")
+# Seconds an SMTP server may keep a notification waiting: one that accepted the
+# connection and never answered held its task worker forever (Django waits without end).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.mail import get_connection
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -90,6 +91,12 @@ def test_tasks_left_running_past_their_lease_are_queued_again_then_failed_for_go
     work("edge")
     done = DBTaskResult.objects.get(pk=abandoned.id)
     assert done.status == "SUCCESSFUL" and len(done.worker_ids) == 2
+
+
+def test_no_notification_e_mail_holds_a_worker_forever():
+    """Django's SMTP backend waits without end by default for a server that never answers."""
+    smtp = get_connection("django.core.mail.backends.smtp.EmailBackend")
+    assert 0 < smtp.timeout <= 60
 
 
 class Worker:
