@@ -65,6 +65,8 @@ class Worker(db_worker.Worker):
                 requeue_abandoned()
             except DATABASE_UNAVAILABLE as error:
                 logger.warning("Abandoned tasks not checked: %s", str(error).strip())
+            except Exception:  # logged, and tried again: the thread must not end unseen
+                logger.exception("Abandoned tasks not checked")
             finally:
                 connection.close()
             if stop.wait(interval):
