@@ -36,7 +36,7 @@ def work(*queue_names):
                  "--no-startup-delay", "--no-reload", verbosity=0)  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_purges_have_a_queue_of_their_own_that_renditions_never_hold_up(database_queue):
     """Three slow renditions ahead of an editor's withdrawal held its purge up for 101 s."""
     for photo in [make_photo(width=400, height=300) for _ in range(3)]:
@@ -58,7 +58,7 @@ def test_every_task_can_be_enqueued_without_a_worker_too():
     assert tasks.purge_edge.enqueue(["site-1"]).return_value == "purged"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_tasks_left_running_past_their_lease_are_queued_again_then_failed_for_good(
     database_queue, settings, caplog
 ):
