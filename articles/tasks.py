@@ -34,7 +34,7 @@ def requeue_abandoned():
     takes): their worker was killed (a deploy, the OOM killer, a lost machine), and nothing
     else would ever finish them; a purge among them would be lost. A task started
     TASK_ATTEMPTS times fails for good, logged: one that kills its worker each time must not
-    kill every worker in turn. Run by each worker (`manage.py db_worker`) once a while."""
+    kill every worker in turn. Every worker (`manage.py db_worker`) runs this periodically."""
     now = timezone.now()
     abandoned = DBTaskResult.objects.running().filter(
         started_at__lt=now - timedelta(seconds=settings.TASK_LEASE_SECONDS)
@@ -60,9 +60,7 @@ def requeue_abandoned():
             exception_class_path=f"{__name__}.{WorkerLost.__qualname__}",
             traceback="".join(traceback.format_exception_only(error)),
         ):
-            logger.error(
-                "Task %s (%s) failed for good: %s", result.pk, result.task_path, error
-            )  # fmt: skip
+            logger.error("Task %s (%s) failed for good: %s", result.pk, result.task_path, error)
 
 
 def enqueue_on_commit(job, *args):
