@@ -53,7 +53,7 @@ def test_purges_have_a_queue_of_their_own_that_renditions_never_hold_up(database
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
-def test_every_task_can_be_enqueued_without_a_worker_too():
+def test_with_no_worker_a_purge_still_runs_at_once():
     """With the immediate backend (`make run`) the edge queue is allowed and runs at once."""
     assert tasks.purge_edge.enqueue(["site-1"]).return_value == "purged"
 
