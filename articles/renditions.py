@@ -1,8 +1,10 @@
 """Photo renditions: resized copies made once with Pillow and stored beside the originals.
 
-A rendition's name follows from its original's (`foto/2024/05/ab12.jpg` gives
-`renditions/foto/2024/05/ab12-640.webp`), and originals get fresh names on upload,
-so a stored rendition never goes stale. What was made for a photo is remembered
+A rendition's name is its original's whole name and everything that shapes its pixels
+(`foto/2024/05/ab12.jpg` cropped to 3:2 at 480 px gives
+`renditions/foto/2024/05/ab12.jpg-480x320-3x2.webp`), so no two photos, uses, sizes or
+formats ever share a file; and originals get fresh names on upload, so a stored
+rendition never goes stale. What was made for a photo is remembered
 in the shared cache and, since it never changes, in each process too: pages touch
 neither the disk, nor the database, nor (after a photo's first showing) the cache.
 EXIF orientation is applied before resizing: phone photos come out upright.
@@ -12,7 +14,6 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
-from pathlib import PurePosixPath
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -44,6 +45,8 @@ FORMATS = {"webp": ("WEBP", "image/webp"), "jpg": ("JPEG", "image/jpeg")}
 FORMAT_OF = {mime_type: pillow_format for pillow_format, mime_type in FORMATS.values()}
 SIDEWAYS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 QUALITY = 80
+# WebP's limit (JPEG's is 65535); the 1200 px rendition of a 1200x17000 photo is taller.
+LONGEST_SIDE = 16383
 CACHE_SECONDS = 60 * 60 * 24 * 30
 PHOTOS_REMEMBERED_PER_PROCESS = 10_000  # about 1 KB each
 
@@ -112,7 +115,9 @@ def known_renditions(original_name, use_name):
     this process-level memory; an original's name is never reused, so it cannot go stale.
     """
     use = USES[use_name]
-    key = f"renditions:{original_name}:{use.key}"
+    # "v2": the names that tell uses apart (before, a card's 480 px crop and the article
+    # page's 480 px rendition were one file).
+    key = f"renditions:v2:{original_name}:{use.key}"
     made = cache.get(key)
     if made is None:
         made = make_renditions(original_name, use)
@@ -133,19 +138,32 @@ def make_renditions(original_name, use):
             width, height = image.size
             if image.getexif().get(ExifTags.Base.Orientation) in SIDEWAYS:
                 width, height = height, width
-            stem = PurePosixPath("renditions") / PurePosixPath(original_name).with_suffix("")
             sizes = [_size(width, height, target, use.aspect) for target in _widths(use, width)]
+            sizes = [(w, h) for w, h in sizes if h <= LONGEST_SIDE]
+            if not sizes:
+                raise ValueError(f"every rendition would be taller than {LONGEST_SIDE} px")
             made = {
-                suffix: tuple(Rendition(f"{stem}-{w}.{suffix}", w, h, mime_type) for w, h in sizes)
+                suffix: tuple(
+                    Rendition(rendition_name(original_name, w, h, use, suffix), w, h, mime_type)
+                    for w, h in sizes
+                )
                 for suffix, (_, mime_type) in FORMATS.items()
             }
             missing = [r for r in made["webp"] + made["jpg"] if not default_storage.exists(r.name)]
             if missing:
                 _store(image, missing, use.aspect)
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+    # ValueError: also what Pillow raises for a picture it cannot encode, which failed the page.
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         logger.warning("Foto %s tidak bisa dibaca; ditampilkan tanpa gambar.", original_name)
         return None
     return RenditionSet(webp=made["webp"], jpeg=made["jpg"])
+
+
+def rendition_name(original_name, width, height, use, suffix):
+    """`renditions/<original>-<width>x<height>[-<crop>].<suffix>`: the original's name ends
+    in its own suffix, so what follows it can be read back one way only."""
+    crop = f"-{use.aspect[0]}x{use.aspect[1]}" if use.aspect else ""
+    return f"renditions/{original_name}-{width}x{height}{crop}.{suffix}"
 
 
 def _widths(use, original_width):
@@ -183,4 +201,8 @@ def _save(image, name, pillow_format):
         image = image.convert("RGBA")
     buffer = BytesIO()
     image.save(buffer, pillow_format, quality=QUALITY, optimize=pillow_format == "JPEG")
-    default_storage.save(name, ContentFile(buffer.getvalue()))
+    stored = default_storage.save(name, ContentFile(buffer.getvalue()))
+    if stored != name:
+        # Another process stored this very rendition since we looked; the storage kept
+        # ours under a free name (get_available_name) that nothing would ever show.
+        default_storage.delete(stored)

@@ -54,6 +54,7 @@ def open_photo(file):
         ) from error
     if image.width * image.height > settings.PHOTO_MAX_PIXELS:
         raise too_many_pixels
+    check_shape(*image.size)
     if getattr(image, "n_frames", 1) > 1:
         raise ValidationError(
             _("Gambar bergerak (animasi) tidak bisa dipakai sebagai foto."), code="animated"
@@ -65,6 +66,31 @@ def open_photo(file):
             _("Berkas foto rusak atau terpotong; unggah ulang dari berkas aslinya."), code="broken"
         ) from error
     return image
+
+
+def check_shape(width, height):
+    """Refuse a side over PHOTO_MAX_SIDE or sides more unequal than 1:PHOTO_MAX_ASPECT, from
+    the header: a 1×39,000,000 picture is within the pixel limit, yet took seconds to decode
+    here and half a minute for its renditions."""
+    longest, shortest = max(width, height), min(width, height)
+    if longest > settings.PHOTO_MAX_SIDE:
+        raise ValidationError(
+            _(
+                "Sisi gambar terlalu panjang (%(side)s piksel): paling panjang %(limit)s "
+                "piksel. Perkecil fotonya lalu unggah lagi."
+            ),
+            code="side_too_long",
+            params={"side": longest, "limit": settings.PHOTO_MAX_SIDE},
+        )
+    if longest > shortest * settings.PHOTO_MAX_ASPECT:
+        raise ValidationError(
+            _(
+                "Bentuk gambar terlalu memanjang (%(width)s×%(height)s piksel): sisi panjangnya "
+                "paling banyak %(limit)s kali sisi pendeknya. Potong fotonya lalu unggah lagi."
+            ),
+            code="too_elongated",
+            params={"width": width, "height": height, "limit": settings.PHOTO_MAX_ASPECT},
+        )
 
 
 def validate_photo(value):

@@ -76,7 +76,14 @@ if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"TASK_BACKEND={TASK_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}."
     )
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Queues: "edge" for purges (a worker of its own, so no rendition ever delays a
+# withdrawal at the edge), "default" for the rest (deploy/Procfile).
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default", "edge"]}}
+# A task RUNNING this long is taken to have lost its worker (killed, its machine gone) and is
+# queued again (articles.tasks.requeue_abandoned); the slowest task takes about 10 s.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
+# ...and after this many starts it fails for good, logged, rather than kill worker after worker.
+TASK_ATTEMPTS = env.int("TASK_ATTEMPTS", default=3)
 # How often an open live report asks for new updates (its JSON is cached like a page).
 LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
 # A search whose ranking takes longer is stopped and the reader asked for other words.
@@ -94,8 +101,10 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "django_tasks",
-    "django_tasks_db",
+    # Before django_tasks_db: its `db_worker` command is the one Django runs (the first
+    # app with a command of that name wins), the library's worker made to last.
     "articles",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +242,9 @@ vars().update(
     env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="redaksi@localhost")
+# Seconds an SMTP server may keep a notification waiting: one that accepted the
+# connection and never answered held its task worker forever (Django waits without end).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
@@ -248,6 +260,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded photos: largest file and largest picture accepted (articles.uploads).
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 2**20)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# ...its longest side, and how many times its short side the long one may be (1:20).
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=20_000)
+PHOTO_MAX_ASPECT = env.int("PHOTO_MAX_ASPECT", default=20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

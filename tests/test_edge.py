@@ -116,7 +116,9 @@ def test_a_scheduled_story_appears_through_the_edge_within_a_second_of_its_time(
 
 
 def test_with_varnish_stopped_a_publish_succeeds_and_its_purge_is_retried(varnish, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
+    }
     editor = make_staff("Editor", "editor")
     story = make_article(headline="Banjir Rob", status=Status.IN_REVIEW, published_at=None)
     varnish.stop()
@@ -128,14 +130,16 @@ def test_with_varnish_stopped_a_publish_succeeds_and_its_purge_is_retried(varnis
     (queued,) = DBTaskResult.objects.all()
     assert queued.args_kwargs["args"] == [[f"site-{story.site_id}"]]
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("db_worker", "--queue-name", "edge", "--batch", "--no-startup-delay",
+                 "--no-reload", verbosity=0)  # fmt: skip
     retry = DBTaskResult.objects.exclude(pk=queued.pk).get()
     assert retry.args_kwargs["args"] == [[f"site-{story.site_id}"], 2]
     assert retry.run_after > timezone.now()  # later, not at once
 
     varnish.start()
     time.sleep(max(0.0, (retry.run_after - timezone.now()).total_seconds()) + 0.1)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("db_worker", "--queue-name", "edge", "--batch", "--no-startup-delay",
+                 "--no-reload", verbosity=0)  # fmt: skip
     retry.refresh_from_db()
     assert retry.status == "SUCCESSFUL" and retry.return_value == "purged"
 

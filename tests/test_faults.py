@@ -231,6 +231,12 @@ def private_postgres():
     class Postgres:
         url = f"postgres://postgres@127.0.0.1:{port}/newsroom"
 
+        def start(self):
+            self.ctl("-o", options, "start")
+
+        def stop(self):
+            self.ctl("-m", "fast", "stop")
+
         def ctl(self, *args):
             as_postgres(
                 str(bin_dir / "pg_ctl"),
@@ -243,7 +249,7 @@ def private_postgres():
             )
 
     postgres = Postgres()
-    postgres.ctl("-o", options, "start")
+    postgres.start()
     as_postgres(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "newsroom")
     yield postgres
     postgres.ctl("-m", "immediate", "stop")

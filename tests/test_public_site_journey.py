@@ -122,7 +122,7 @@ def test_photos_come_as_webp_sized_and_the_lead_is_not_lazy(browser, live_server
     photo = page.locator(".article__photo img")
     photo.evaluate("img => img.decode()")
     # 358 CSS pixels wide at 1x: the smallest rendition that fills it, in WebP
-    assert photo.evaluate("img => img.currentSrc").endswith("-480.webp")
+    assert photo.evaluate("img => img.currentSrc").endswith("-480x300.webp")
     assert (
         photo.get_attribute("loading") is None and photo.get_attribute("alt") == "Warga mengungsi"
     )

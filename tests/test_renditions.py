@@ -1,8 +1,9 @@
 """Photo renditions: made once, stored, upright, WebP and JPEG, sized in the HTML."""
 
 import re
+import uuid
 from datetime import timedelta
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.cache import cache
@@ -40,6 +41,71 @@ def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
     renditions.known_renditions.cache_clear()
     assert renditions.rendition_set(photo, "large") == large  # found on disk, not made again
     assert decoded == []
+
+
+def stored_sizes(made):
+    sizes = {}
+    for rendition in made.webp + made.jpeg:
+        with default_storage.open(rendition.name) as stored, Image.open(stored) as image:
+            sizes[rendition.name] = image.size
+    return sizes
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (100, 50)], ids=["large", "smaller-than-all"])
+def test_every_use_and_size_has_its_own_file(size):
+    """A card's 480 px crop (480x320) and the article's 480 px rendition (480x300) were one
+    file, which the use made second showed at the other's shape; so were both uses' only
+    rendition of a photo narrower than every width."""
+    photo = make_photo(width=size[0], height=size[1])
+    small, large = (renditions.rendition_set(photo, use) for use in ("small", "large"))
+
+    for made in (small, large):
+        assert stored_sizes(made) == {r.name: (r.width, r.height) for r in made.webp + made.jpeg}
+    names = [r.name for made in (small, large) for r in made.webp + made.jpeg]
+    assert len(set(names)) == len(names)
+
+
+def test_a_very_tall_photo_gets_the_renditions_webp_can_hold(client):
+    """Within the upload limits (1:14), yet its 1200 px rendition would be 17,000 px tall,
+    beyond WebP's 16,383: encoding it raised, and every page showing the photo failed."""
+    photo = make_photo(width=1200, height=17_000)
+
+    large = renditions.rendition_set(photo, "large")
+
+    assert [(r.width, r.height) for r in large.webp] == [(480, 6800), (800, 11333)]
+    assert stored_sizes(large) == {r.name: (r.width, r.height) for r in large.webp + large.jpeg}
+    assert client.get(make_article(photo=photo).get_absolute_url()).status_code == 200
+
+
+def test_two_originals_that_differ_only_in_suffix_do_not_share_renditions():
+    """Originals named by hand (imports, restores) need not have unique stems."""
+    names = []
+    for colour, image_format in (("red", "JPEG"), ("blue", "PNG")):
+        buffer = BytesIO()
+        Image.new("RGB", (800, 600), colour).save(buffer, image_format)
+        names.append(
+            default_storage.save(
+                f"foto/sama.{image_format.lower()}", ContentFile(buffer.getvalue())
+            )
+        )
+
+    jpeg, png = (renditions.make_renditions(name, renditions.USES["large"]) for name in names)
+
+    assert not {r.name for r in jpeg.webp} & {r.name for r in png.webp}
+    with default_storage.open(png.largest.name) as stored, Image.open(stored) as image:
+        red, _, blue = image.convert("RGB").getpixel((10, 10))
+    assert blue > 200 and red < 50
+
+
+def test_a_rendition_stored_meanwhile_by_another_process_leaves_no_orphan_copy():
+    """Two processes that both found a rendition missing both store it; the storage keeps
+    the second under a free name (file_overwrite=False on a shared bucket) that nothing shows."""
+    name = f"renditions/{uuid.uuid4().hex}/x.jpg-160x107-3x2.jpg"
+    image = Image.new("RGB", (160, 107), "red")
+    renditions._save(image, name, "JPEG")
+    renditions._save(image, name, "JPEG")
+
+    assert default_storage.listdir(name.rsplit("/", 1)[0])[1] == ["x.jpg-160x107-3x2.jpg"]
 
 
 def test_a_photo_once_seen_needs_no_cache_round_trip(monkeypatch):
@@ -100,7 +166,8 @@ def test_article_photo_is_a_sized_eager_picture_with_webp_first(client):
     source, img = picture.index('<source type="image/webp"'), picture.index("<img")
     assert source < img
     assert re.search(
-        r'srcset="/media/renditions/\S+-480\.webp 480w, \S+-800\.webp 800w, \S+-1200\.webp 1200w"',
+        r'srcset="/media/renditions/\S+-480x300\.webp 480w, \S+-800x500\.webp 800w, '
+        r'\S+-1200x750\.webp 1200w"',
         picture,
     )
     assert 'width="1200" height="750" alt="Warga menonton" fetchpriority="high"' in picture

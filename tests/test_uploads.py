@@ -151,6 +151,36 @@ def test_pictures_over_the_pixel_limit_are_refused_with_a_clear_error(admin_clie
     ]
 
 
+@pytest.mark.parametrize("size", [(1, 39_000_000), (39_000_000, 1), (20_001, 1_000)])
+def test_a_side_over_20000_pixels_is_refused_from_the_header(admin_client, size):
+    """Within the pixel limit, yet 1×39,000,000 took 8-13 s to decode here."""
+    response = upload(admin_client, "panjang.png", png_header_only(*size))
+
+    assert form_errors(response) == [
+        f"Sisi gambar terlalu panjang ({max(size)} piksel): paling panjang 20000 piksel. "
+        "Perkecil fotonya lalu unggah lagi."
+    ]
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("size", [(2_100, 100), (100, 2_100)])
+def test_a_picture_more_elongated_than_1_to_20_is_refused(admin_client, size):
+    response = upload(admin_client, "panorama.png", image_bytes("PNG", size=size))
+
+    assert form_errors(response) == [
+        f"Bentuk gambar terlalu memanjang ({size[0]}×{size[1]} piksel): sisi panjangnya "
+        "paling banyak 20 kali sisi pendeknya. Potong fotonya lalu unggah lagi."
+    ]
+    assert not Photo.objects.exists()
+
+
+def test_a_1_to_20_picture_at_the_largest_side_is_accepted(admin_client):
+    response = upload(admin_client, "panorama.png", image_bytes("PNG", size=(20_000, 1_000)))
+
+    assert response.status_code == 302, form_errors(response)
+    assert (Photo.objects.get().width, Photo.objects.get().height) == (20_000, 1_000)
+
+
 def test_files_over_the_size_limit_are_refused_before_decoding(admin_client, settings):
     settings.PHOTO_MAX_BYTES = 2**20
     noisy = Image.effect_noise((1200, 1200), 100).convert("RGB")
