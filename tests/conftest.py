@@ -25,6 +25,14 @@ def clear_cache():
 
 
 @pytest.fixture
+def database_queue(settings):
+    """Tasks go to django-tasks-db's queue, with the project's own queues, for a worker."""
+    settings.TASKS = {
+        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
+    }
+
+
+@pytest.fixture
 def seed_dir():
     return Path(settings.BASE_DIR) / "seeds"
 

@@ -115,10 +115,7 @@ def test_a_scheduled_story_appears_through_the_edge_within_a_second_of_its_time(
     assert until(lambda: "Pasar Murah Dibuka Besok" in get(varnish, "/")[2], 1) is not None
 
 
-def test_with_varnish_stopped_a_publish_succeeds_and_its_purge_is_retried(varnish, settings):
-    settings.TASKS = {
-        "default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}
-    }
+def test_with_varnish_stopped_a_publish_succeeds_and_its_purge_is_retried(varnish, database_queue):
     editor = make_staff("Editor", "editor")
     story = make_article(headline="Banjir Rob", status=Status.IN_REVIEW, published_at=None)
     varnish.stop()
@@ -347,14 +344,13 @@ def worker_environment(varnish):
 
 
 @pytest.fixture
-def worker(varnish, settings, tmp_path):
-    """`manage.py db_worker` in a process of its own, as in production, working the queue."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+def worker(varnish, database_queue, tmp_path):
+    """The edge queue's `manage.py db_worker` in a process of its own, as in production."""
     log = tmp_path / "worker.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-             "--interval", "0.2"],
+             "--queue-name", "edge", "--interval", "0.2"],
             cwd=django_settings.BASE_DIR, env=worker_environment(varnish),
             stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip

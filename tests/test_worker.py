@@ -23,12 +23,6 @@ from tests.factories import make_photo
 from tests.test_faults import manage, site_env, wait_for
 
 private_postgres = test_faults.private_postgres
-DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
-
-
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": DATABASE_BACKEND}}
 
 
 def work(*queue_names):
