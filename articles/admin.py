@@ -800,7 +800,7 @@ class ArticleAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Berita terhapus"),
-            "deleted": revisions.deleted_stories(),
+            "deleted": revisions.deleted_stories(request.user),
         }
         return TemplateResponse(request, "admin/articles/article/deleted.html", context)
 

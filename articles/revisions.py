@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from .models import (
     Source,
     base_slug,
 )
+from .network import may_work_on, user_site_ids, works_on_every_site
 
 WORDS = re.compile(r"\S+|\s+")  # words and the spaces between them, so paragraphs survive
 FIELD_LABELS = {
@@ -228,17 +229,20 @@ def restore(article, revision, *, user):
     return record(article, user=user, note=f"Dipulihkan dari revisi {revision.number}")
 
 
-def deleted_stories():
-    """The latest revision of each deleted story, newest first, with its author."""
+def deleted_stories(user):
+    """The latest revision of each deleted story of `user`'s sites, newest first, with its
+    author."""
     newer = Revision.objects.filter(
         article_key=OuterRef("article_key"), number__gt=OuterRef("number")
     )
-    return (
-        Revision.objects.filter(article__isnull=True)
-        .exclude(Exists(newer))
-        .select_related("author")
-        .order_by("-created_at", "-pk")
-    )
+    deleted = Revision.objects.filter(article__isnull=True).exclude(Exists(newer))
+    if not works_on_every_site(user):
+        sites = user_site_ids(user)
+        shown = Q(content__site__id__in=sites)
+        if Site.objects.default().pk in sites:  # revisions kept before the network
+            shown |= Q(content__site__isnull=True) | Q(content__site=None)
+        deleted = deleted.filter(shown)
+    return deleted.select_related("author").order_by("-created_at", "-pk")
 
 
 @transaction.atomic
@@ -252,6 +256,9 @@ def restore_deleted(article_key, *, user):
     if latest is None or Article.objects.filter(pk=article_key).exists():
         return None
     content = latest.content
+    site = _existing(Site, content.get("site")) or Site.objects.default()
+    if not may_work_on(user, site.pk):
+        return None
     slug = content.get("slug") or base_slug(content["headline"])
     article = Article(
         pk=article_key,
@@ -261,7 +268,7 @@ def restore_deleted(article_key, *, user):
         version=latest.number + 1,
         author=latest.author,
         # Revisions kept before the network have no site: the default site's, as then.
-        site=_existing(Site, content.get("site")) or Site.objects.default(),
+        site=site,
         embargo_until=(
             datetime.fromisoformat(content["embargo_until"])
             if content.get("embargo_until")

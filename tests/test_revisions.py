@@ -4,6 +4,7 @@ from io import BytesIO
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +13,13 @@ from PIL import Image
 from articles import revisions, workflow
 from articles.admin import ArticleAdminForm
 from articles.models import Article, Revision
-from tests.factories import make_article, make_photo, make_related_link, make_staff
+from tests.factories import (
+    make_article,
+    make_photo,
+    make_related_link,
+    make_site,
+    make_staff,
+)
 from tests.test_workflow import change_url, story, story_form
 
 pytestmark = pytest.mark.django_db
@@ -398,6 +405,29 @@ def test_admin_brings_a_deleted_story_back_as_a_draft_with_its_history(django_us
     assert list(restored.revisions.values_list("number", flat=True)) == [3, 2, 1]
     bad = client.post(reverse("admin:articles_article_deleted"), {"article_key": "x"})
     assert bad.status_code == 404
+
+
+def test_deleted_stories_of_other_sites_are_neither_listed_nor_restored():
+    """Deleting is the network admins' today; one site's editor given it still reaches only
+    the deleted stories of their own sites."""
+    elsewhere = make_site(name="Zona Sulawesi", domain="zonasulawesi.test")
+    ours = make_article(headline="Terhapus di Situs Kami")
+    theirs = make_article(headline="Terhapus di Situs Lain", site=elsewhere)
+    for story_ in (ours, theirs):
+        revisions.record(story_)
+    keys = {ours.headline: ours.pk, theirs.headline: theirs.pk}
+    ours.delete()
+    theirs.delete()
+    deleter = make_staff("Editor", "penghapus")
+    deleter.user_permissions.add(Permission.objects.get(codename="delete_article"))
+    client = logged_in(deleter)
+
+    listing = client.get(reverse("admin:articles_article_deleted")).content.decode()
+    assert "Terhapus di Situs Kami" in listing and "Terhapus di Situs Lain" not in listing
+    client.post(reverse("admin:articles_article_deleted"), {"article_key": keys[theirs.headline]})
+    assert not Article.objects.filter(pk=keys[theirs.headline]).exists()
+    client.post(reverse("admin:articles_article_deleted"), {"article_key": keys[ours.headline]})
+    assert Article.objects.filter(pk=keys[ours.headline]).exists()
 
 
 def test_only_admins_see_deleted_stories(editor):
