@@ -153,8 +153,11 @@ def stored_story(story):
     """The stored story loaded from this seed: the one that keeps its headline as the
     seed's (whatever editors have retitled it since), else one loaded before stories
     kept it, found by the headline's slug. None for a new story, even when another
-    story already has that slug (two headlines may slugify alike)."""
-    stories = Article.objects.for_page()
+    story already has that slug (two headlines may slugify alike).
+
+    Locked until the import commits: an editor's save meanwhile waits, and its version
+    check then sees the import's version."""
+    stories = Article.objects.select_for_update(of=("self",)).for_page()
     return (
         stories.filter(seed_headline=story.headline).first()
         or stories.filter(

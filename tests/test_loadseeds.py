@@ -1,10 +1,12 @@
 """The loadseeds and exportseed commands against the database."""
 
+import time
 from io import StringIO
+from threading import Event, Thread
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -126,6 +128,36 @@ def test_a_story_edited_since_its_load_is_kept_unless_update_is_asked(tmp_path):
     assert ok and "diperbarui" in out
     assert Article.objects.get().dateline == "TASIKMALAYA, ZONA PRIANGAN"
     assert RelatedLink.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_an_update_waits_for_a_save_in_progress_and_takes_the_next_version(tmp_path):
+    """An editor's save holds the row when `loadseeds --update` starts: the import reads
+    the story after that save, so the two never leave one version number for two texts."""
+    path = write(tmp_path, "a.txt", FULL)
+    load(path)
+    Article.objects.update(dateline="DIUBAH")
+    story = Article.objects.get()
+    holding = Event()
+
+    def editors_save():
+        try:
+            with transaction.atomic():
+                held = Article.objects.select_for_update().get(pk=story.pk)
+                holding.set()
+                time.sleep(0.5)  # the import starts meanwhile
+                Article.objects.filter(pk=held.pk).update(version=held.version + 1)
+        finally:
+            connections.close_all()
+
+    editor = Thread(target=editors_save)
+    editor.start()
+    holding.wait(5)
+    ok, out, _ = load(path, update=True)
+    editor.join()
+    assert ok and "diperbarui" in out
+    assert Article.objects.get().version == story.version + 2
 
 
 def test_a_withdrawn_story_loaded_again_with_update_says_so_in_its_history(tmp_path):
