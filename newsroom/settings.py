@@ -5,6 +5,7 @@ environment at all; production refuses to start without a SECRET_KEY.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -171,10 +172,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Brute-force protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one
-# account, or from one address, further attempts are refused for LOGIN_LOCKOUT_MINUTES.
+# account from one address, that address may not try that account for
+# LOGIN_LOCKOUT_MINUTES (others can: nobody locks an editor out from elsewhere).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_address"
@@ -195,6 +197,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
 BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Our own proxies (edge, load balancer, TLS terminator), as networks: only from them is
+# X-Forwarded-For believed, for the reader's address (newsroom.security.client_address).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1/128"])
+for network in TRUSTED_PROXIES:
+    try:
+        ip_network(network, strict=False)
+    except ValueError as invalid:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {invalid}") from invalid
 # Plain HTTP is redirected, and HSTS covers subdomains and asks for preloading.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
