@@ -1,10 +1,13 @@
-"""Brute-force protection for logins that come through the site, and the reader's address."""
+"""Brute-force protection for logins that come through the site, password resets, and
+the reader's address."""
 
 import ipaddress
 from functools import cache
 
 from axes.backends import AxesStandaloneBackend
+from axes.utils import reset as reset_login_failures
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -19,6 +22,16 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, and the account's login lockouts are lifted: whoever set a new password
+    through the link e-mailed to the account is its owner, and may sign in at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_login_failures(username=form.user.get_username())
+        return response
 
 
 def client_address(request):

@@ -187,6 +187,9 @@ AXES_VERBOSE = False
 # An editor's login lasts one working shift and ends when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Editors sign in on the desk's login page, and land on its index unless sent elsewhere.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 CSRF_COOKIE_HTTPONLY = True
 
 # Served over HTTPS (the default in production): cookies only over HTTPS, and HSTS.

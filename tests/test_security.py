@@ -1,6 +1,7 @@
 """Accounts and the admin: brute-force lockout, sessions, CSRF, admin path, security headers."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -74,6 +75,7 @@ class TestLoginLockout:
         assert locked.status_code == 429
         assert "Terlalu banyak percobaan masuk" in locked.content.decode()
         assert "setelah 15 menit" in locked.content.decode()
+        assert reverse("admin_password_reset") in locked.content.decode()
         assert "_auth_user_id" not in client.session
         # The editor, elsewhere, still logs in.
         assert log_in(Client(), "redaktur", PASSWORD, "10.0.2.1").status_code == 302
@@ -170,6 +172,76 @@ def test_sessions_expire_after_a_shift_and_when_the_browser_closes(client, edito
 
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+def test_a_login_without_a_safe_next_lands_on_the_desk(client, editor_user, next_url):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "redaktur", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR="10.0.6.2",
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.I)
+
+
+def assert_strict_page(response):
+    """Served under the site's CSP, with no inline script or style for it to refuse."""
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert not INLINE_CODE.search(response.content.decode())
+
+
+class TestPasswordReset:
+    NEW_PASSWORD = "sambal-dadak-garut-2027"
+
+    def test_the_login_page_links_to_a_reset_by_email(self, client):
+        html = client.get(reverse("admin:login")).content.decode()
+
+        assert f'<a href="{reverse("admin_password_reset")}">Lupa kredensial masuk?</a>' in html
+
+    def test_a_locked_out_editor_sets_a_new_password_through_the_emailed_link(
+        self, client, editor_user, mailoutbox
+    ):
+        editor_user.email = "redaktur@zonapriangan.test"
+        editor_user.save()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            log_in(Client(), "redaktur", "salah", "10.0.8.1")
+
+        form = client.get(reverse("admin_password_reset"))
+        assert_strict_page(form)
+        assert "Setel ulang sandi | Redaksi Zona Priangan" in form.content.decode()
+        sent = client.post(reverse("admin_password_reset"), {"email": editor_user.email})
+        assert sent["Location"] == reverse("password_reset_done")
+        assert_strict_page(client.get(sent["Location"]))
+
+        (message,) = mailoutbox
+        assert message.to == [editor_user.email]
+        assert message.from_email == settings.DEFAULT_FROM_EMAIL
+        assert "redaktur" in message.body  # the username too, in case it was forgotten
+        link = re.search(r"http://testserver(/\S+)", message.body)[1]
+        choose = client.get(link, follow=True)
+        assert_strict_page(choose)
+        done = client.post(
+            choose.redirect_chain[-1][0],
+            {"new_password1": self.NEW_PASSWORD, "new_password2": self.NEW_PASSWORD},
+        )
+        assert done["Location"] == reverse("password_reset_complete")
+        complete = client.get(done["Location"])
+        assert_strict_page(complete)
+        assert f'href="{reverse("admin:login")}"' in complete.content.decode()
+
+        # The lockout is lifted for the account's owner, who now knows the password.
+        assert log_in(Client(), "redaktur", self.NEW_PASSWORD, "10.0.8.1").status_code == 302
+
+    def test_an_unknown_address_gets_the_same_answer_and_no_mail(self, client, mailoutbox):
+        sent = client.post(reverse("admin_password_reset"), {"email": "siapa@contoh.test"})
+
+        assert sent["Location"] == reverse("password_reset_done")
+        assert mailoutbox == []
 
 
 class TestCsrf:
