@@ -52,6 +52,9 @@ POPULAR_WINDOW_DAYS = env.int("POPULAR_WINDOW_DAYS", default=7)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 POPULAR_REFRESH_SECONDS = env.int("POPULAR_REFRESH_SECONDS", default=60)
 VIEW_DEDUPE_SECONDS = env.int("VIEW_DEDUPE_SECONDS", default=1800)
+# The views one address counts at most: of one story per VIEW_DEDUPE_SECONDS, in all per hour.
+VIEW_LIMIT_PER_STORY = env.int("VIEW_LIMIT_PER_STORY", default=3)
+VIEW_LIMIT_PER_HOUR = env.int("VIEW_LIMIT_PER_HOUR", default=60)
 VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
 # The edge cache (Varnish, deploy/varnish/newsroom.vcl): how long it may keep a reader's
 # page (never past the site's next scheduled story; 0: no edge, browsers and proxies
