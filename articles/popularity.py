@@ -8,9 +8,9 @@ User-Agent could put any story on Terpopuler. (An IPv6 subscriber's /64 is one
 address; readers behind one carrier NAT address are undercounted past the limits.)
 With Redis as the cache, a counted view is one Redis round trip (limits,
 de-duplication and HINCRBY in one script), not a database write on the reader's
-request: every VIEW_FLUSH_SECONDS the first
-request to find the flush due moves all buffered views into `DailyViews` in one
-transaction (`manage.py flush_views` does the same from cron or a deploy).
+request: every VIEW_FLUSH_SECONDS the first request to find the flush due moves
+all buffered views into `DailyViews` in one transaction (`manage.py flush_views`
+does the same from cron or a deploy).
 Without Redis, or while Redis is failing, each view is one atomic upsert in the
 database. No count is dropped silently: a failed flush keeps
 its batch in Redis for the next one, and a batch is applied exactly once.
