@@ -12,20 +12,26 @@ drafts and other unseen work leave the cache alone. Names shown on every site
 (kanal, tags, editors, sources) purge the whole network (`purge_public_pages()`).
 
 Only what is the same for every anonymous reader is kept: GET requests without
-a session or messages cookie, outside the admin, with no query string but
-`?page=`, answered 200 without cookies and without `Cache-Control:
-private/no-cache/no-store`. (Any other query string, such as a search or a
-tracking tag, is rendered afresh: unique query strings must not fill the
-cache.) A story page served from the cache still counts the reader's view.
+a session or messages cookie, outside the admin, on a host named as its site
+names it, with no query parameters but those its view makes the page from (its
+`page_cache_parameters`: `?page=` on a list or a story), answered 200 without
+cookies and without `Cache-Control: private/no-cache/no-store`. Any other query
+string (a search, a tracking tag, `?page=` where the view has no pages) is
+rendered afresh and not kept: unique query strings must not fill the cache.
+And since a page that does not exist is never kept, neither is an unusable
+`?page=abc` or `?page=999999`. A story page served from the cache still counts
+the reader's view.
 """
 
 import hashlib
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_max_age
 
@@ -36,7 +42,6 @@ from .popularity import count_view
 GENERATION = "pages:generation:{host}"
 NEXT_GO_LIVE = "pages:next-go-live:{site}:{generation}"
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
-CACHED_QUERY_PARAMETERS = {"page"}
 SHARED_WAIT_SECONDS = 3  # at most, for another request making the same shared value
 SHARED_POLL_SECONDS = 0.02
 
@@ -199,7 +204,7 @@ def shared_between_purges(request, name, make):
     cache skips), or the ranked results of a search (each reader's search is
     rendered afresh, but a breaking story's readers search for the same words).
     """
-    if settings.PAGE_CACHE_SECONDS <= 0:
+    if settings.PAGE_CACHE_SECONDS <= 0 or not is_canonical_host(request):
         return make()
     key = shared_key(request, name)
     known, entry = prefetched(request, key)
@@ -256,13 +261,15 @@ def page_cache_seconds(request):
 def is_shared_request(request):
     """Whether the page asked for is the same for every anonymous reader, so that the
     page cache and the edge may keep it: GET or HEAD, without a session or messages
-    cookie, outside the admin, with no query string but `?page=` (a search's results
-    and every other query string are rendered for their reader alone)."""
+    cookie, outside the admin, on the host as its site names it, with no query
+    parameter but those its view makes the page from (a search's results and every
+    other query string are rendered for their reader alone)."""
     return (
         request.method in ("GET", "HEAD")
         and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
-        and CACHED_QUERY_PARAMETERS.issuperset(request.GET)
         and not request.path.startswith(f"/{settings.ADMIN_URL}")
+        and is_canonical_host(request)
+        and keyed_query(request) is not None
     )
 
 
@@ -274,8 +281,34 @@ def page_key(request):
         or not is_shared_request(request)
     ):
         return None
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    query = keyed_query(request)
+    if query is None:
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"page:{hashlib.blake2b(url.encode(), digest_size=16).hexdigest()}"
+
+
+def keyed_query(request):
+    """The query string the page is kept under: the parameters its view makes it from
+    (`page_cache_parameters`), in one spelling; None when there are others."""
+    if not request.GET:
+        return ""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    used = getattr(getattr(view, "view_class", view), "page_cache_parameters", ())
+    if not set(used).issuperset(request.GET):
+        return None
+    return urlencode(sorted((name, request.GET[name]) for name in request.GET))
+
+
+def is_canonical_host(request):
+    """Whether the Host header names the host as its site does: lower case, no trailing
+    dot, no port but the server's own. Only then are its page and fragments shared: they
+    show the host as named, and its spellings are countless (`:1` to `:65535`)."""
+    name = host_name(request)
+    return request.get_host() in (name, f"{name}:{request.get_port()}")
 
 
 def is_cacheable(response):

@@ -1,17 +1,22 @@
 """Reading counts and the Terkini / Terpopuler lists.
 
 A reader's view counts once per client (address and browser) per story per
-VIEW_DEDUPE_SECONDS, and never for bots. With Redis as the cache, a counted view
-is one Redis round trip (de-duplication and HINCRBY in one script), not a
-database write on the reader's request: every VIEW_FLUSH_SECONDS the first
-request to find the flush due moves all buffered views into `DailyViews` in one
-transaction (`manage.py flush_views` does the same from cron or a deploy).
-Without Redis each view is one atomic upsert in the database. While Redis is
-failing no reader's view counts: without its de-duplication marks every request
-would count (anyone could lift a story up Terpopuler), so an outage costs its
-minutes of counts instead, and says so in the log. No buffered count is dropped
-silently: a failed flush keeps its batch in Redis for the next one, and a batch
-is applied exactly once.
+VIEW_DEDUPE_SECONDS, and never for bots. One address counts at most
+VIEW_LIMIT_PER_STORY views of a story in that window, and VIEW_LIMIT_PER_HOUR
+views in all, whatever browsers it names: otherwise one machine rotating its
+User-Agent could put any story on Terpopuler. (An IPv6 subscriber's /64 is one
+address; readers behind one carrier NAT address are undercounted past the limits.)
+With Redis as the cache, a counted view is one Redis round trip (limits,
+de-duplication and HINCRBY in one script), not a database write on the reader's
+request: every VIEW_FLUSH_SECONDS the first request to find the flush due moves
+all buffered views into `DailyViews` in one transaction (`manage.py flush_views`
+does the same from cron or a deploy).
+Without Redis (development) each view is one atomic upsert in the database.
+While Redis is failing no reader's view counts: without its marks and limits
+every request would count (anyone could lift a story up Terpopuler), so an
+outage costs its minutes of counts instead, and says so in the log. No buffered
+count is dropped silently: a failed flush keeps its batch in Redis for the next
+one, and a batch is applied exactly once.
 """
 
 import hashlib
@@ -19,6 +24,8 @@ import logging
 import re
 import uuid
 from datetime import date, timedelta
+from ipaddress import ip_network
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -28,7 +35,7 @@ from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import LockError, RedisError, ResponseError
 
-from newsroom.security import client_address
+from newsroom.security import client_address, parsed_address
 
 from .models import Article, DailyViews, ViewBatch
 
@@ -46,6 +53,7 @@ FLUSHING = "views:flushing"  # the batch being written; kept until it is in the 
 BATCH_FIELD = "batch"  # the FLUSHING field naming the batch, so it is applied only once
 FLUSH_DUE = "views:flush-due"
 FLUSH_LOCK = "views:flush-lock"
+HOUR_SECONDS = 3600
 
 
 def is_countable(request, method="GET"):
@@ -60,16 +68,48 @@ def is_countable(request, method="GET"):
     return not (user and user.is_staff)
 
 
-def reader_fingerprint(request):
-    """Who is reading, as far as a count needs to know: address and browser, hashed."""
-    reader = f"{client_address(request)}|{request.headers.get('User-Agent', '')}"
-    return hashlib.blake2b(reader.encode(), digest_size=12).hexdigest()
+class Reader(NamedTuple):
+    """Who is reading, as far as a count needs to know."""
+
+    browser: str  # address and User-Agent, hashed: one view per story per window
+    address: str  # what the limits are counted by (`limited_address`)
+
+
+def reader_of(request):
+    address = client_address(request) or ""
+    browser = f"{address}|{request.headers.get('User-Agent', '')}"
+    return Reader(
+        browser=hashlib.blake2b(browser.encode(), digest_size=12).hexdigest(),
+        address=limited_address(address),
+    )
+
+
+def limited_address(address):
+    """An IPv4 address, or an IPv6 address's /64: one subscriber's network, within which
+    they may pick any address they like."""
+    parsed = parsed_address(address)
+    if parsed is not None and parsed.version == 6:
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed or address)
+
+
+def view_limits(reader, article_id):
+    """(key, most views, seconds) of the counters limiting `reader`'s views: of this
+    story per VIEW_DEDUPE_SECONDS, and in all per hour."""
+    return [
+        (
+            f"views:limit:{reader.address}:{article_id}",
+            settings.VIEW_LIMIT_PER_STORY,
+            settings.VIEW_DEDUPE_SECONDS,
+        ),
+        (f"views:limit:{reader.address}", settings.VIEW_LIMIT_PER_HOUR, HOUR_SECONDS),
+    ]
 
 
 def count_view(request, article_id, *, method="GET"):
-    """Record a reader's view of a story, unless it is a bot or a repeat."""
+    """Record a reader's view of a story, unless it is a bot, a repeat or over a limit."""
     if is_countable(request, method):
-        record_view(article_id, reader=reader_fingerprint(request))
+        record_view(article_id, reader=reader_of(request))
 
 
 def redis_client():
@@ -83,10 +123,21 @@ def redis_key(name):
     return caches["default"].make_key(name)
 
 
-# One round trip: skip a repeat, add the view to the pending hash, say if a flush is due.
+# One round trip: skip a view over a limit or a repeat, count it against the limits, add
+# it to the pending hash, say if a flush is due. KEYS: seen ("" for no reader), pending,
+# flush due, then the limits' counters; ARGV: dedupe seconds, field, flush seconds, then
+# each counter's most views and seconds. Nothing is written for a view not counted.
 BUFFER_VIEW = """
-if KEYS[1] ~= "" and not redis.call("SET", KEYS[1], 1, "NX", "EX", ARGV[1]) then
-  return -1
+if KEYS[1] ~= "" then
+  for i = 4, #KEYS do
+    if tonumber(redis.call("GET", KEYS[i]) or "0") >= tonumber(ARGV[2 * i - 4]) then
+      return -1
+    end
+  end
+  if not redis.call("SET", KEYS[1], 1, "NX", "EX", ARGV[1]) then return -1 end
+  for i = 4, #KEYS do
+    if redis.call("INCR", KEYS[i]) == 1 then redis.call("EXPIRE", KEYS[i], ARGV[2 * i - 3]) end
+  end
 end
 redis.call("HINCRBY", KEYS[2], ARGV[2], 1)
 if redis.call("SET", KEYS[3], 1, "NX", "EX", ARGV[3]) then return 1 end
@@ -98,37 +149,57 @@ FLUSH_NOW = 1
 def record_view(article_id, *, day=None, reader=None):
     """Add one view of the story on `day` (today in Asia/Jakarta).
 
-    With `reader`, only that reader's first view in VIEW_DEDUPE_SECONDS counts; while
-    Redis is failing, none does (repeats cannot be told apart then).
+    With a `Reader`, only that reader's first view in VIEW_DEDUPE_SECONDS counts, and
+    only within its address's limits (`view_limits`). While Redis is failing, none
+    does (repeats cannot be told apart then).
     """
     day = day or timezone.localdate()
-    seen = f"seen:{article_id}:{reader}" if reader else None
+    seen = f"seen:{article_id}:{reader.browser}" if reader else None
+    limits = view_limits(reader, article_id) if reader else []
     client = redis_client()
-    if client is not None:
-        try:
-            outcome = client.register_script(BUFFER_VIEW)(
-                keys=[redis_key(seen) if seen else "", redis_key(PENDING), redis_key(FLUSH_DUE)],
-                args=[
-                    settings.VIEW_DEDUPE_SECONDS,
-                    f"{article_id}:{day.isoformat()}",
-                    max(1, settings.VIEW_FLUSH_SECONDS),
-                ],
-            )
-        except RedisError:
-            if seen is not None:
-                logger.warning("Redis unavailable: view of story %s not counted", article_id)
-                return
-            logger.warning(
-                "Redis unavailable: view of story %s written to the database", article_id
-            )
-        else:
-            if outcome == FLUSH_NOW:
-                from .tasks import flush_buffered_views  # tasks build on this module
-
-                flush_buffered_views.enqueue()
+    if client is None:
+        if seen is None or _admitted_by_cache(seen, limits):
+            add_views({(article_id, day): 1})
+        return
+    try:
+        outcome = client.register_script(BUFFER_VIEW)(
+            keys=[
+                redis_key(seen) if seen else "",
+                redis_key(PENDING),
+                redis_key(FLUSH_DUE),
+                *(redis_key(key) for key, _, _ in limits),
+            ],
+            args=[
+                settings.VIEW_DEDUPE_SECONDS,
+                f"{article_id}:{day.isoformat()}",
+                max(1, settings.VIEW_FLUSH_SECONDS),
+                *(number for _, most, seconds in limits for number in (most, seconds)),
+            ],
+        )
+    except RedisError:
+        if reader is not None:
+            logger.warning("Redis unavailable: view of story %s not counted", article_id)
             return
-    if seen is None or cache.add(seen, 1, settings.VIEW_DEDUPE_SECONDS) is not False:
+        logger.warning("Redis unavailable: view of story %s written to the database", article_id)
         add_views({(article_id, day): 1})
+        return
+    if outcome == FLUSH_NOW:
+        from .tasks import flush_buffered_views  # tasks build on this module
+
+        flush_buffered_views.enqueue()
+
+
+def _admitted_by_cache(seen, limits):
+    """`BUFFER_VIEW`'s rules on a cache that is not Redis (development: one process)."""
+    counts = cache.get_many([key for key, _, _ in limits])
+    if any(counts.get(key, 0) >= most for key, most, _ in limits):
+        return False
+    if not cache.add(seen, 1, settings.VIEW_DEDUPE_SECONDS):
+        return False
+    for key, _, seconds in limits:
+        if not cache.add(key, 1, seconds):
+            cache.incr(key)
+    return True
 
 
 def add_views(counts):

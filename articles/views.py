@@ -146,6 +146,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     context_object_name = "article"
     counts_views = True
     shares_story_markup = True
+    page_cache_parameters = {"page"}  # the page cache keeps each page of the story
 
     def get_queryset(self):
         return Article.objects.published(self.request.site).select_related(*PAGE_JOINS)
@@ -337,6 +338,7 @@ class StoryListView(ReaderListsMixin, ListView):
     context_object_name = "stories"
     paginate_by = 20
     paginator_class = OpenEndedPaginator
+    page_cache_parameters = {"page"}  # the page cache keeps each page of the list
     heading = ""
     description = "Berita {title} terbaru dari {site}."
 

@@ -21,10 +21,15 @@ def check_database():
 
 
 def check_cache():
-    token = uuid.uuid4().hex
-    cache.set("healthz", token, 10)
-    if cache.get("healthz") != token:  # django-redis reports its errors as misses
-        raise ConnectionError("cache tidak mengembalikan nilai yang baru disimpan")
+    """Write and read back a key of this probe's own: probes at once must not read each
+    other's values (one shared key gave false 503s under concurrent probes)."""
+    key, token = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, token, 10)
+    try:
+        if cache.get(key) != token:  # django-redis reports its errors as misses
+            raise ConnectionError("cache tidak mengembalikan nilai yang baru disimpan")
+    finally:
+        cache.delete(key)
 
 
 @never_cache

@@ -5,6 +5,7 @@ environment at all; production refuses to start without a SECRET_KEY.
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -51,6 +52,9 @@ POPULAR_WINDOW_DAYS = env.int("POPULAR_WINDOW_DAYS", default=7)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 POPULAR_REFRESH_SECONDS = env.int("POPULAR_REFRESH_SECONDS", default=60)
 VIEW_DEDUPE_SECONDS = env.int("VIEW_DEDUPE_SECONDS", default=1800)
+# The views one address counts at most: of one story per VIEW_DEDUPE_SECONDS, in all per hour.
+VIEW_LIMIT_PER_STORY = env.int("VIEW_LIMIT_PER_STORY", default=3)
+VIEW_LIMIT_PER_HOUR = env.int("VIEW_LIMIT_PER_HOUR", default=60)
 VIEW_FLUSH_SECONDS = env.int("VIEW_FLUSH_SECONDS", default=10)
 # The edge cache (Varnish, deploy/varnish/newsroom.vcl): how long it may keep a reader's
 # page (never past the site's next scheduled story; 0: no edge, browsers and proxies
@@ -188,10 +192,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Brute-force protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one
-# account, or from one address, further attempts are refused for LOGIN_LOCKOUT_MINUTES.
+# account from one address, that address may not try that account for
+# LOGIN_LOCKOUT_MINUTES (others can: nobody locks an editor out from elsewhere).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_address"
@@ -202,6 +207,9 @@ AXES_VERBOSE = False
 # An editor's login lasts one working shift and ends when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Editors sign in on the desk's login page, and land on its index unless sent elsewhere.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 CSRF_COOKIE_HTTPONLY = True
 
 # Served over HTTPS (the default in production): cookies only over HTTPS, and HSTS.
@@ -212,6 +220,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
 BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Our own proxies (edge, load balancer, TLS terminator), as networks: only from them is
+# X-Forwarded-For believed, for the reader's address (newsroom.security.client_address).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1/128"])
+for network in TRUSTED_PROXIES:
+    try:
+        ip_network(network, strict=False)
+    except ValueError as invalid:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {invalid}") from invalid
 # Plain HTTP is redirected, and HSTS covers subdomains and asks for preloading.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 # Probes (the edge's, the load balancer's) ask over plain HTTP and need a 200.

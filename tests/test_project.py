@@ -4,14 +4,20 @@ import os
 import secrets
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
+from threading import Barrier
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
+from django.test import Client
 from django.urls import reverse
+
+from newsroom import health
 
 SETTINGS_CHECK = (
     "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
@@ -103,6 +109,38 @@ def test_health_says_ok_when_database_and_cache_answer(client):
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_probes_do_not_read_each_others_values(any_cache, monkeypatch):
+    """Every probe writes before any reads back: with one shared key, all but one failed."""
+    probes = 6
+    all_written = Barrier(probes)
+
+    class WritesTogether:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set(self, *args, **kwargs):
+            cache.set(*args, **kwargs)
+            all_written.wait(timeout=5)
+
+    monkeypatch.setattr(health, "cache", WritesTogether())
+
+    def probe():
+        try:
+            return Client().get(reverse("healthz")).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(probes) as pool:
+        statuses = list(pool.map(lambda _: probe(), range(probes)))
+    assert statuses == [200] * probes
+    assert not any("healthz" in str(key) for key in cache_keys())  # each probe's own
+
+
+def cache_keys():
+    return cache.keys("*") if hasattr(cache, "keys") else list(cache._cache)
 
 
 @pytest.mark.django_db

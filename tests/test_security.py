@@ -1,6 +1,7 @@
 """Accounts and the admin: brute-force lockout, sessions, CSRF, admin path, security headers."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -13,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.security import client_address
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -60,30 +62,37 @@ class TestLoginLockout:
     def test_a_correct_password_logs_in(self, client, editor_user):
         assert log_in(client, "redaktur", PASSWORD, "10.0.0.1").status_code == 302
 
-    def test_an_account_is_locked_after_five_failures_from_anywhere(self, client, editor_user):
+    def test_an_account_is_locked_for_the_address_that_failed_five_times(self, client, editor_user):
         statuses = [
-            log_in(client, "redaktur", "salah", f"10.0.1.{number}").status_code
-            for number in range(settings.AXES_FAILURE_LIMIT)
+            log_in(client, "redaktur", "salah", "10.0.1.1").status_code
+            for _ in range(settings.AXES_FAILURE_LIMIT)
         ]
         # The login form with its error, until the failure that reaches the limit.
         assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
 
-        locked = log_in(client, "redaktur", PASSWORD, "10.0.2.1")
+        locked = log_in(client, "redaktur", PASSWORD, "10.0.1.1")
 
         assert locked.status_code == 429
         assert "Terlalu banyak percobaan masuk" in locked.content.decode()
         assert "setelah 15 menit" in locked.content.decode()
+        assert reverse("admin_password_reset") in locked.content.decode()
         assert "_auth_user_id" not in client.session
+        # The editor, elsewhere, still logs in.
+        assert log_in(Client(), "redaktur", PASSWORD, "10.0.2.1").status_code == 302
 
-    def test_an_address_is_locked_after_five_failures_on_any_accounts(
-        self, client, editor_user, django_user_model
+    def test_failures_from_many_addresses_do_not_lock_the_editor_out(self, editor_user):
+        for number in range(3 * settings.AXES_FAILURE_LIMIT):
+            log_in(Client(), "redaktur", "salah", f"10.0.3.{number}")
+
+        assert log_in(Client(), "redaktur", PASSWORD, "10.0.3.200").status_code == 302
+
+    def test_failures_on_other_accounts_do_not_lock_out_a_colleague_at_the_same_address(
+        self, client, editor_user
     ):
-        django_user_model.objects.create_user("lain", password=PASSWORD, is_staff=True)
         for number in range(settings.AXES_FAILURE_LIMIT):
             log_in(client, f"tebakan{number}", "salah", "10.0.3.1")
 
-        assert log_in(client, "lain", PASSWORD, "10.0.3.1").status_code == 429
-        assert log_in(Client(), "lain", PASSWORD, "10.0.3.2").status_code == 302
+        assert log_in(client, "redaktur", PASSWORD, "10.0.3.1").status_code == 302
 
     def test_fewer_failures_than_the_limit_do_not_lock(self, client, editor_user):
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -100,32 +109,54 @@ class TestLoginLockout:
 
         assert log_in(client, "redaktur", PASSWORD, "10.0.5.1").status_code == 302
 
-    def test_behind_the_proxy_addresses_come_from_the_header_the_proxy_appends(
+    def test_behind_our_proxies_each_reader_has_their_own_address(
         self, client, editor_user, settings
     ):
-        settings.BEHIND_HTTPS_PROXY = True
-        for number in range(settings.AXES_FAILURE_LIMIT):
-            client.post(
+        settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+
+        def through_the_proxies(forwarded, password):
+            return Client().post(
                 reverse("admin:login"),
-                {"username": f"tebakan{number}", "password": "salah"},
-                REMOTE_ADDR="127.0.0.1",
-                HTTP_X_FORWARDED_FOR=f"10.9.9.{number}, 203.0.113.7",  # first part is forged
+                {"username": "redaktur", "password": password},
+                REMOTE_ADDR="10.0.0.6",  # the edge, reached through the load balancer
+                HTTP_X_FORWARDED_FOR=f"{forwarded}, 10.0.0.5",
             )
+
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            through_the_proxies(f"10.9.9.{number}, 203.0.113.7", "salah")  # first part forged
 
         counted = AccessAttempt.objects.values_list("ip_address", flat=True).distinct()
         assert list(counted) == ["203.0.113.7"]
-        from_the_client = client.post(
-            reverse("admin:login"),
-            {"username": "redaktur", "password": PASSWORD},
-            REMOTE_ADDR="127.0.0.1",
-            HTTP_X_FORWARDED_FOR="203.0.113.7",
-        )
-        assert from_the_client.status_code == 429
-        # Someone else behind the same proxy is not locked out.
-        assert log_in(Client(), "redaktur", PASSWORD, "127.0.0.1").status_code == 302
+        assert through_the_proxies("203.0.113.7", PASSWORD).status_code == 429
+        # Another reader behind the same proxies is not locked out.
+        assert through_the_proxies("198.51.100.2", PASSWORD).status_code == 302
 
     def test_logins_made_by_code_are_not_throttled(self, client, editor_user):
         assert client.login(username="redaktur", password=PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not from our proxy: its header is ignored
+        ("10.0.0.5", "", "10.0.0.5"),
+        ("10.0.0.5", "203.0.113.7", "203.0.113.7"),
+        ("10.0.0.5", "198.51.100.1, 203.0.113.7", "203.0.113.7"),  # the left part is forged
+        ("10.0.0.5", "203.0.113.7, 10.0.0.9", "203.0.113.7"),  # two of our proxies
+        ("127.0.0.1", "203.0.113.7,127.0.0.1", "203.0.113.7"),  # an edge behind local TLS
+        ("10.0.0.5", "not-an-address, 10.0.0.9", "10.0.0.9"),
+        ("10.0.0.5", "2001:db8::1", "2001:db8::1"),
+        ("::ffff:10.0.0.5", "203.0.113.7", "203.0.113.7"),
+        ("", "203.0.113.7", "203.0.113.7"),  # a Unix socket: a proxy on this machine
+    ],
+)
+def test_the_readers_address_is_believed_only_from_our_own_proxies(
+    rf, settings, remote, forwarded, client
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24", "127.0.0.0/8"]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_address(request) == client
 
 
 def test_sessions_expire_after_a_shift_and_when_the_browser_closes(client, editor_user):
@@ -141,6 +172,76 @@ def test_sessions_expire_after_a_shift_and_when_the_browser_closes(client, edito
 
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+def test_a_login_without_a_safe_next_lands_on_the_desk(client, editor_user, next_url):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "redaktur", "password": PASSWORD, "next": next_url},
+        REMOTE_ADDR="10.0.6.2",
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.I)
+
+
+def assert_strict_page(response):
+    """Served under the site's CSP, with no inline script or style for it to refuse."""
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert not INLINE_CODE.search(response.content.decode())
+
+
+class TestPasswordReset:
+    NEW_PASSWORD = "sambal-dadak-garut-2027"
+
+    def test_the_login_page_links_to_a_reset_by_email(self, client):
+        html = client.get(reverse("admin:login")).content.decode()
+
+        assert f'<a href="{reverse("admin_password_reset")}">Lupa kredensial masuk?</a>' in html
+
+    def test_a_locked_out_editor_sets_a_new_password_through_the_emailed_link(
+        self, client, editor_user, mailoutbox
+    ):
+        editor_user.email = "redaktur@zonapriangan.test"
+        editor_user.save()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            log_in(Client(), "redaktur", "salah", "10.0.8.1")
+
+        form = client.get(reverse("admin_password_reset"))
+        assert_strict_page(form)
+        assert "Setel ulang sandi | Redaksi Zona Priangan" in form.content.decode()
+        sent = client.post(reverse("admin_password_reset"), {"email": editor_user.email})
+        assert sent["Location"] == reverse("password_reset_done")
+        assert_strict_page(client.get(sent["Location"]))
+
+        (message,) = mailoutbox
+        assert message.to == [editor_user.email]
+        assert message.from_email == settings.DEFAULT_FROM_EMAIL
+        assert "redaktur" in message.body  # the username too, in case it was forgotten
+        link = re.search(r"http://testserver(/\S+)", message.body)[1]
+        choose = client.get(link, follow=True)
+        assert_strict_page(choose)
+        done = client.post(
+            choose.redirect_chain[-1][0],
+            {"new_password1": self.NEW_PASSWORD, "new_password2": self.NEW_PASSWORD},
+        )
+        assert done["Location"] == reverse("password_reset_complete")
+        complete = client.get(done["Location"])
+        assert_strict_page(complete)
+        assert f'href="{reverse("admin:login")}"' in complete.content.decode()
+
+        # The lockout is lifted for the account's owner, who now knows the password.
+        assert log_in(Client(), "redaktur", self.NEW_PASSWORD, "10.0.8.1").status_code == 302
+
+    def test_an_unknown_address_gets_the_same_answer_and_no_mail(self, client, mailoutbox):
+        sent = client.post(reverse("admin_password_reset"), {"email": "siapa@contoh.test"})
+
+        assert sent["Location"] == reverse("password_reset_done")
+        assert mailoutbox == []
 
 
 class TestCsrf:

@@ -47,6 +47,7 @@ def test_reader_pages_and_the_admin_work_under_the_policy(browser, live_server, 
         article.editor.get_absolute_url(),
         reverse("articles:indeks"),
         reverse("articles:search") + "?q=Austin",
+        reverse("admin_password_reset"),  # the desk's, before signing in
     ]
     for path in reader_pages:
         assert page.goto(live_server.url + path).status == 200

@@ -8,10 +8,17 @@ from threading import Barrier
 import pytest
 from django.db import DatabaseError, connection, connections
 from django.test import RequestFactory
+from django.urls import reverse
 
 from articles import popularity
-from articles.models import DailyViews
-from articles.popularity import count_view, flush_views, record_view, redis_client
+from articles.models import DailyViews, Site
+from articles.popularity import (
+    count_view,
+    flush_views,
+    record_view,
+    redis_client,
+    terpopuler,
+)
 from tests.factories import make_article
 
 THREADS = 8
@@ -176,18 +183,95 @@ def test_one_client_counts_once_per_story_per_window(any_cache, settings):
 
 
 @pytest.mark.django_db
-def test_behind_a_proxy_readers_are_told_apart_by_the_address_it_appends(settings):
-    settings.BEHIND_HTTPS_PROXY = True
+def test_behind_our_proxy_readers_are_told_apart_by_the_address_it_appends():
     article = make_article()
     for forwarded in ["203.0.113.5", "10.9.9.9, 203.0.113.5", "203.0.113.6"]:
         request = RequestFactory().get(
             "/",
-            REMOTE_ADDR="127.0.0.1",
+            REMOTE_ADDR="127.0.0.1",  # the edge on this machine (TRUSTED_PROXIES)
             HTTP_X_FORWARDED_FOR=forwarded,
             HTTP_USER_AGENT=READER_AGENT,
         )
         count_view(request, article.pk)  # an address the client invented does not count
     assert views_of(article) == 2
+
+
+def rotating_agents(count):
+    """What a script sends to pass for many browsers."""
+    return [f"{READER_AGENT} Build/{number}" for number in range(count)]
+
+
+@pytest.mark.django_db
+def test_one_address_counts_a_few_views_of_a_story_whatever_browsers_it_names(any_cache, settings):
+    settings.VIEW_DEDUPE_SECONDS = 1
+    article, other = make_article(), make_article()
+    for agent in rotating_agents(50):
+        count_view(reader_request(agent=agent), article.pk)
+    count_view(reader_request(), other.pk)  # the same address, another story
+    count_view(reader_request(address="10.0.0.2"), article.pk)  # another address
+    flush_views()
+    assert (views_of(article), views_of(other)) == (settings.VIEW_LIMIT_PER_STORY + 1, 1)
+    time.sleep(1.1)
+    for agent in rotating_agents(50):
+        count_view(reader_request(agent=agent + " again"), article.pk)  # the next window
+    flush_views()
+    assert views_of(article) == 2 * settings.VIEW_LIMIT_PER_STORY + 1
+
+
+@pytest.mark.django_db
+def test_one_address_counts_at_most_its_views_per_hour_in_all(any_cache, settings):
+    settings.VIEW_LIMIT_PER_HOUR = 7
+    stories = [make_article() for _ in range(5)]
+    for story in stories:
+        for agent in rotating_agents(3):
+            count_view(reader_request(agent=agent), story.pk)
+    count_view(reader_request(address="10.0.0.2"), stories[-1].pk)  # another address
+    flush_views()
+    assert [views_of(story) for story in stories] == [3, 3, 1, 0, 1]
+
+
+@pytest.mark.django_db
+def test_the_addresses_of_one_ipv6_subscriber_are_one_address(any_cache, settings):
+    article = make_article()
+    for number in range(20):
+        count_view(reader_request(address=f"2001:db8:1:2::{number:x}"), article.pk)
+    count_view(reader_request(address="2001:db8:1:3::1"), article.pk)  # another subscriber
+    flush_views()
+    assert views_of(article) == settings.VIEW_LIMIT_PER_STORY + 1
+
+
+@pytest.mark.django_db
+def test_beacons_from_one_machine_cannot_put_a_story_on_terpopuler(client, any_cache, settings):
+    """The reported attack: thousands of beacons in seconds, each naming another browser."""
+    read, rigged = make_article(headline="Dibaca banyak orang"), make_article(headline="Dicurangi")
+    for number in range(10):
+        count_view(reader_request(address=f"10.2.0.{number}"), read.pk)  # ten real readers
+    beacon = reverse("articles:view_beacon", args=[rigged.pk])
+    for agent in rotating_agents(300):
+        assert (
+            client.post(beacon, REMOTE_ADDR="198.51.100.9", HTTP_USER_AGENT=agent).status_code
+            == 204
+        )
+    flush_views()
+    assert views_of(rigged) == settings.VIEW_LIMIT_PER_STORY
+    assert [story.headline for story in terpopuler(Site.objects.default())][0] == read.headline
+
+
+@pytest.mark.django_db
+def test_what_counting_keeps_in_redis_is_bounded_and_expires(client, buffered, settings):
+    article = make_article()
+    beacon = reverse("articles:view_beacon", args=[article.pk])
+    for agent in rotating_agents(300):
+        client.post(beacon, REMOTE_ADDR="198.51.100.9", HTTP_USER_AGENT=agent)
+    redis = redis_client()
+    kept = {
+        key.decode(): redis.ttl(key) for key in redis.scan_iter(match=popularity.redis_key("*"))
+    }
+    lasting = {popularity.redis_key(name) for name in (popularity.PENDING, popularity.FLUSH_DUE)}
+    # The counted views' "seen" keys, and the address's two counters.
+    assert len(set(kept) - lasting) == settings.VIEW_LIMIT_PER_STORY + 2
+    assert all(0 < ttl <= 3600 for key, ttl in kept.items() if key not in lasting), kept
+    assert redis.hlen(popularity.redis_key(popularity.PENDING)) == 1  # one story, one day
 
 
 @pytest.mark.django_db
