@@ -76,6 +76,10 @@ def content_types_of_this_database(request):
     an earlier one cached in the process (after a serialized rollback's flush, Django
     makes them anew with other ids)."""
     marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        # Its flush would make the content types anew, and the next serialized rollback
+        # would then meet them: every flushing test rolls back to the migrated data.
+        pytest.fail("django_db(transaction=True) needs serialized_rollback=True here")
     if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
         ContentType.objects.clear_cache()
 

@@ -111,7 +111,7 @@ def test_health_says_ok_when_database_and_cache_answer(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_probes_do_not_read_each_others_values(any_cache, monkeypatch):
     """Every probe writes before any reads back: with one shared key, all but one failed."""
     probes = 6

@@ -42,7 +42,7 @@ def reader_request(address="10.0.0.1", agent=READER_AGENT):
     return request
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL (DATABASE_URL)"
 )
