@@ -22,18 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import (
-    accounts,
-    autosave,
-    desk,
-    placements,
-    planning,
-    presence,
-    revisions,
-    seedformat,
-    workflow,
-)
-from .caching import purge_on_commit, purge_when_public, story_site_ids
+from . import accounts
+from .delivery.purge import purge_on_commit, purge_when_public, story_site_ids
+from .editorial import autosave, placements, planning, presence, revisions, workflow
+from .editorial import notes as desk
+from .editorial.tags import merge_tags
+from .media.renditions import make_photo_renditions
 from .models import (
     ZONES,
     Article,
@@ -70,11 +64,11 @@ from .network import (
     user_sites,
     works_on_every_site,
 )
-from .sections import kanal_changed
-from .tagging import merge_tags
-from .tasks import enqueue_on_commit, make_photo_renditions
+from .queue import enqueue_on_commit
+from .readers.navigation import kanal_changed
+from .readers.views.story import ArticlePreviewView
+from .seeds import format as seedformat
 from .uploads import PhotoUploadField
-from .views import ArticlePreviewView
 
 # Links typed without a scheme become https:// (Django 6.0's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -309,7 +303,7 @@ class ArticleAdminForm(forms.ModelForm):
             article.take_photo_defaults()
 
 
-# Written by `articles.workflow` only: the story form never writes them back.
+# Written by `articles.editorial.workflow` only: the story form never writes them back.
 WORKFLOW_FIELDS = ("status", "published_at", "first_published_at")
 
 

@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Redaksi")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deployment checks
+        # Registering needs the app registry ready; importing it at the top would be too early.
+        from .delivery import checks  # noqa: F401 - registers the deployment checks

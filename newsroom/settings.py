@@ -69,8 +69,9 @@ if EDGE_PURGE_URLS and not EDGE_PURGE_SECRET and not DEBUG:
         'EDGE_PURGE_SECRET is not set: the edge refuses purges without it (README "The edge").'
     )
 EDGE_PURGE_ATTEMPTS = env.int("EDGE_PURGE_ATTEMPTS", default=8)
-# Background work (articles/tasks.py): "immediate" runs each task in the request that
-# asks for it (no worker needed); "database" queues it for `manage.py db_worker`.
+# Background work (each task beside its work; articles/queue.py): "immediate" runs each
+# task in the request that asks for it (no worker needed); "database" queues it for
+# `manage.py db_worker`.
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
@@ -84,7 +85,7 @@ if TASK_BACKEND not in TASK_BACKENDS:
 # withdrawal at the edge), "default" for the rest (deploy/Procfile).
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default", "edge"]}}
 # A task RUNNING this long is taken to have lost its worker (killed, its machine gone) and is
-# queued again (articles.tasks.requeue_abandoned); the slowest task takes about 10 s.
+# queued again (articles.queue.requeue_abandoned); the slowest task takes about 10 s.
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
 # ...and after this many starts it fails for good, logged, rather than kill worker after worker.
 TASK_ATTEMPTS = env.int("TASK_ATTEMPTS", default=3)
@@ -114,13 +115,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: every reader's response says how long the edge may keep it (the HTTPS
     # redirect and page-cache hits too), worked out when it is sent.
-    "articles.edge.CacheControlMiddleware",
+    "articles.delivery.headers.CacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.caching.PublicPageCacheMiddleware",
+    "articles.delivery.pages.PublicPageCacheMiddleware",
     "articles.network.SiteMiddleware",
     # Inside it: a page's tags are kept with the page.
-    "articles.edge.TagsMiddleware",
+    "articles.delivery.headers.TagsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the site has one language, and its Vary: Accept-Language
     # would make each value a reader sends a copy of the page at the edge.
@@ -147,7 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.readers.context_processors.site",
             ],
         },
     },

@@ -10,7 +10,7 @@ admin.site.site_header = settings.NEWSROOM_NAME
 admin.site.site_title = settings.NEWSROOM_NAME
 admin.site.index_title = "Meja redaksi"
 
-handler500 = "articles.views.server_error"
+handler500 = "articles.readers.views.base.server_error"
 
 # Django's password reset by e-mail, linked from the desk's login page; under the desk's
 # path, so that no cache keeps its pages, and with the desk's name on them.
@@ -38,7 +38,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
-    path("", include("articles.urls")),
+    path("", include("articles.readers.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

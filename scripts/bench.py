@@ -236,8 +236,8 @@ def wrk(args, path, mode, workdir, port=None):
 def article_views(article_url):
     from django.db.models import Sum
 
+    from articles.delivery.readership import flush_views
     from articles.models import Article, DailyViews
-    from articles.popularity import flush_views
 
     flush_views()
     slug = article_url.rstrip("/").rsplit("/", 1)[1]
@@ -249,7 +249,7 @@ def article_views(article_url):
 
 def cold_render(url, repeats=3):
     """`12.3 ms, 8 SQL`: the median request rendered right after a purge, in-process."""
-    from articles.sampling import rendered_request
+    from articles.readers.sampling import rendered_request
 
     runs = sorted((rendered_request(url, cold=True) for _ in range(repeats)), key=lambda r: r[1])
     queries, seconds = runs[repeats // 2]
@@ -259,7 +259,7 @@ def cold_render(url, repeats=3):
 def profile(page, pages):
     from pyinstrument import Profiler
 
-    from articles.sampling import reader_client
+    from articles.readers.sampling import reader_client
 
     client = reader_client()
     client.get(pages[page])  # warm the ranking and the connection
@@ -280,9 +280,9 @@ def edge_run(args, env, workdir, pages):
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from articles import workflow
+    from articles.editorial import workflow
     from articles.models import Article, Site
-    from articles.sampling import reader_client
+    from articles.readers.sampling import reader_client
     from tests.edge import PURGE_SECRET, Varnish
 
     varnish = Varnish(args.port)
@@ -361,7 +361,7 @@ def main():
     from django.core.cache import cache
     from django.db import connection
 
-    from articles.sampling import page_queries, public_pages
+    from articles.readers.sampling import page_queries, public_pages
 
     prepare_data(args, env)
     cache.clear()

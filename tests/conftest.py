@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connections
 
-from articles import network, renditions
+from articles import network
+from articles.media import renditions
 from articles.templatetags import reader
 
 # Test runs at once on one machine share TEST_REDIS_URL's database: each keeps to its own keys.

@@ -10,17 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles import placements
-from articles.models import (
-    Article,
-    Editor,
-    Photo,
-    Placement,
-    RelatedLink,
-    Section,
-    Site,
-    Source,
-)
+from articles.editorial import placements
+from articles.models import Article, Editor, Photo, Placement, RelatedLink, Section, Site, Source
 
 _numbers = itertools.count(1)
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import checks as django_checks
 from redis.exceptions import ResponseError
 
-from articles import checks
-from articles.popularity import redis_client
+from articles.delivery import checks
+from articles.delivery.readership import redis_client
 
 
 def deploy_warnings():

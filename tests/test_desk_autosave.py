@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.autosave import SKIPPED
+from articles.editorial.autosave import SKIPPED
 from articles.models import Article, Autosave, Revision
 from tests.factories import make_article, make_site, make_staff
 

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article, Byline
-from articles.seeds import export_article
+from articles.seeds.documents import export_article
 from tests.factories import make_article, make_editor
 from tests.test_loadseeds import load, write
 from tests.test_seedformat import FULL

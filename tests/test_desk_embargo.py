@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions, workflow
+from articles.editorial import revisions, workflow
 from articles.models import Article, Partner, Site
 from tests.factories import make_article, make_staff
 from tests.test_loadseeds import load, write

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from articles import desk, workflow
+from articles.editorial import notes, workflow
 from articles.models import Article, DeskPreference, Note, Notification
 from tests.factories import make_article, make_site, make_staff
 
@@ -56,7 +56,7 @@ def test_a_mention_notifies_exactly_the_mentioned_and_the_participants(client, n
     assert note.paragraph == 2 and note.author == people["editor"]
 
     # A later note reaches the earlier note's writer as a participant.
-    desk.add_note(article, user=people["redaktur"], body="Sudah saya baca.")
+    notes.add_note(article, user=people["redaktur"], body="Sudah saya baca.")
     assert sorted(
         Notification.objects.filter(kind=Notification.Kind.NOTE).values_list(
             "recipient__username", flat=True
@@ -66,14 +66,14 @@ def test_a_mention_notifies_exactly_the_mentioned_and_the_participants(client, n
 
 def test_someone_who_cannot_see_the_story_is_never_notified(newsroom):
     article, people = newsroom
-    desk.add_note(article, user=people["editor"], body="@luar dan @admin, lihat ini")
+    notes.add_note(article, user=people["editor"], body="@luar dan @admin, lihat ini")
     assert "luar" not in recipients()
     assert recipients(Notification.Kind.MENTION) == ["admin"]  # admins see every site
 
 
 def test_notes_of_a_story_are_not_readable_by_hand_made_requests_from_outside(client, newsroom):
     article, people = newsroom
-    desk.add_note(article, user=people["editor"], body="Rahasia dapur redaksi")
+    notes.add_note(article, user=people["editor"], body="Rahasia dapur redaksi")
     client.force_login(people["luar"])
     assert client.get(notes_url(article)).status_code == 403
     assert client.post(notes_url(article), {"body": "@penulis halo"}).status_code == 403
@@ -89,7 +89,7 @@ def test_notes_of_a_story_are_not_readable_by_hand_made_requests_from_outside(cl
 
 def test_a_reply_threads_and_a_note_resolves_and_reopens(client, newsroom):
     article, people = newsroom
-    note = desk.add_note(article, user=people["editor"], body="Judul terlalu panjang")
+    note = notes.add_note(article, user=people["editor"], body="Judul terlalu panjang")
     client.force_login(people["penulis"])
     client.post(notes_url(article), {"body": "Sudah saya pendekkan", "parent": note.pk})
     assert note.replies.get().author == people["penulis"]
@@ -135,7 +135,7 @@ def test_email_can_be_turned_off_and_the_list_still_shows_it(
     client.post(url, {})  # the box unticked: no e-mail
     assert DeskPreference.objects.get(user=people["penulis"]).email_notifications is False
     with django_capture_on_commit_callbacks(execute=True):
-        desk.add_note(article, user=people["editor"], body="@penulis cek lagi")
+        notes.add_note(article, user=people["editor"], body="@penulis cek lagi")
     assert mail.outbox == []
     html = client.get(url).content.decode()
     assert "editor menyebut Anda" in html
@@ -149,7 +149,7 @@ def test_email_can_be_turned_off_and_the_list_still_shows_it(
 
 def test_a_user_cannot_open_another_users_notification(client, newsroom):
     article, people = newsroom
-    desk.add_note(article, user=people["editor"], body="@penulis cek")
+    notes.add_note(article, user=people["editor"], body="@penulis cek")
     client.force_login(people["redaktur"])
     notification = Notification.objects.get(recipient=people["penulis"])
     url = reverse("admin:articles_notification_open", args=[notification.pk])
@@ -162,7 +162,7 @@ def test_staff_of_a_site_the_story_is_placed_on_can_be_mentioned(newsroom):
     article, people = newsroom
     placed_on = people["luar"].newsroom_sites.get()
     Placement.objects.create(article=article, site=placed_on, published_at=None)
-    desk.add_note(article, user=people["editor"], body="@luar tayang juga di situsmu")
+    notes.add_note(article, user=people["editor"], body="@luar tayang juga di situsmu")
     assert recipients(Notification.Kind.MENTION) == ["luar"]
     assert Site.objects.default().pk != placed_on.pk
 
@@ -173,7 +173,7 @@ def test_taken_off_the_site_a_user_no_longer_sees_its_stories_notifications(
     article, people = newsroom
     penulis = people["penulis"]
     with django_capture_on_commit_callbacks() as pending:  # the e-mail is still queued
-        desk.add_note(article, user=people["editor"], body="@penulis judulnya bocor?")
+        notes.add_note(article, user=people["editor"], body="@penulis judulnya bocor?")
     notification = Notification.objects.get(recipient=penulis)
     client.force_login(penulis)
     url = reverse("admin:articles_notification_changelist")
@@ -184,7 +184,7 @@ def test_taken_off_the_site_a_user_no_longer_sees_its_stories_notifications(
     html = client.get(url).content.decode()
     assert article.headline not in html
     assert 'class="notification-count"' not in html
-    assert desk.unread_count(penulis) == 0
+    assert notes.unread_count(penulis) == 0
     opened = client.post(reverse("admin:articles_notification_open", args=[notification.pk]))
     assert opened.status_code == 404
     for callback in pending:

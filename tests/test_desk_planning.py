@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import planning
+from articles.editorial import planning
 from articles.models import Article, Assignment, Placement
 from tests.factories import make_article, make_section, make_site, make_staff
 

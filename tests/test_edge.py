@@ -17,7 +17,8 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import edge, workflow
+from articles.delivery import edge
+from articles.editorial import workflow
 from articles.models import Article, DailyViews
 from tests.edge import PURGE_SECRET, READER_ADDRESS, Varnish, requires_varnish
 from tests.factories import make_article, make_section, make_staff

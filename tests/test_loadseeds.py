@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from taggit.models import Tag
 
 from articles.models import Article, DailyViews, Editor, Photo, RelatedLink, Source
-from articles.seedformat import decode, parse
-from articles.seeds import Outcome, export_article, import_story
+from articles.seeds.documents import Outcome, export_article, import_story
+from articles.seeds.format import decode, parse
 from tests.factories import make_article
 from tests.seed_documents import documents
 from tests.test_seedformat import FULL, MINIMAL, TAGS_APART

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import placements, workflow
-from articles.caching import host_generation
+from articles.delivery.purge import host_generation
+from articles.editorial import placements, workflow
 from articles.models import (
     Article,
     DailyViews,
@@ -25,7 +25,7 @@ from articles.models import (
     StateChange,
     Topic,
 )
-from articles.seeds import export_article
+from articles.seeds.documents import export_article
 from tests.factories import (
     image_bytes,
     make_article,

@@ -11,11 +11,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles import revisions, views, workflow
-from articles.caching import host_generation, purge_public_pages, shared_between_purges
+from articles.delivery.fragments import shared_between_purges
+from articles.delivery.purge import host_generation, purge_public_pages
+from articles.delivery.readership import flush_views
+from articles.editorial import revisions, workflow
+from articles.editorial.tags import merge_tags
 from articles.models import Article, DailyViews, Site
-from articles.popularity import flush_views
-from articles.tagging import merge_tags
+from articles.readers.views import lists
 from tests.factories import make_article, make_section, make_source
 from tests.test_revisions import logged_in, save
 from tests.test_workflow import story
@@ -303,8 +305,8 @@ def test_a_list_pages_cards_are_shared_between_purges(
 def test_todays_indeks_shares_its_cards_by_day(client, monkeypatch):
     make_article(headline="Terbit hari ini")
     assert "Terbit hari ini" in client.get("/indeks/", **READER).content.decode()
-    tomorrow = views.site_today(Site.objects.default()) + timedelta(days=1)
-    monkeypatch.setattr(views, "site_today", lambda site: tomorrow)  # midnight, no purge
+    tomorrow = lists.site_today(Site.objects.default()) + timedelta(days=1)
+    monkeypatch.setattr(lists, "site_today", lambda site: tomorrow)  # midnight, no purge
     html = client.get("/indeks/", {"utm_source": "wa"}, **READER).content.decode()
     assert "Terbit hari ini" not in html.split('class="layout__side"')[0]
     assert "Tidak ada berita yang terbit pada tanggal ini." in html

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from articles import search
 from articles.models import Article, DailyViews
+from articles.readers import search
 from tests.factories import (
     bulk_create_articles,
     make_article,

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles import live
+from articles.editorial import live
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import live
+from articles.editorial import live
 from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
 from tests.factories import make_article
 

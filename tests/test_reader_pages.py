@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import network, seedformat
+from articles import network
+from articles.delivery.readership import flush_views
 from articles.models import Article, DailyViews
-from articles.popularity import flush_views
+from articles.seeds import format as seedformat
 from tests.conftest import clear_cache
 from tests.factories import make_article, make_related_link
 

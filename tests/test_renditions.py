@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
 
-from articles import renditions
+from articles.media import renditions
 from articles.models import Photo
 from tests.conftest import clear_cache
 from tests.factories import make_article, make_photo

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from articles import revisions, workflow
 from articles.admin import ArticleAdminForm
+from articles.editorial import revisions, workflow
 from articles.models import Article, Revision
 from tests.factories import (
     make_article,

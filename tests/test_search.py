@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import (
+from articles.readers.search import (
     ELLIPSIS,
     EXCERPT_WORDS,
     EXCERPT_WORDS_BEFORE,
@@ -188,7 +188,7 @@ def test_accents_do_not_matter():
 
 def stored_and_computed(story):
     """The story's stored search vectors (migration 0007) next to what search.py computes."""
-    from articles import search
+    from articles.readers import search
 
     return (
         Article.objects.filter(pk=story.pk)
@@ -234,7 +234,7 @@ def test_the_excerpt_is_marked_where_the_words_are_in_a_long_story():
 
 
 def test_only_the_newest_matches_are_ranked_but_an_exact_headline_always_is(settings):
-    from articles import search
+    from articles.readers import search
 
     old = make_article(
         headline="Banjir", published_at=timezone.now() - timezone.timedelta(days=900)
@@ -262,7 +262,7 @@ def test_a_search_that_takes_too_long_is_stopped_and_the_reader_told(
 ):
     settings.SEARCH_TIMEOUT_MS = 200
     make_article(headline="Banjir di Garut")
-    monkeypatch.setattr("articles.search.ranking", slow_ranking)
+    monkeypatch.setattr("articles.readers.search.ranking", slow_ranking)
     started = time.monotonic()
     response = client.get("/cari/", {"q": "banjir -banjir"})
     assert time.monotonic() - started < 2

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles.seedformat import (
+from articles.seeds.format import (
     CANONICAL,
     Layout,
     RelatedLink,

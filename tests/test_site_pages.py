@@ -338,7 +338,7 @@ def list_page_urls():
 # another (shared until a purge), then reads the page in query 1.
 # A kanal's first page also shows its Pilihan Editor: one query (shared until a purge).
 SUBJECT_QUERY = {"section": 1, "tag": 1, "editor": 1, "source": 1, "indeks": 0, "search": 2}
-# On PostgreSQL a search ranks under a statement timeout (`articles.search.ranked`): set
+# On PostgreSQL a search ranks under a statement timeout (`articles.readers.search.ranked`): set
 # and put back, in a savepoint here since each test runs inside a transaction.
 RANKING_TIME_LIMIT = 4 if connection.vendor == "postgresql" else 0
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, StoryTimeZone
-from articles.sitemaps import ArticleSitemap
+from articles.readers.sitemaps import ArticleSitemap
 from tests.factories import bulk_create_articles, make_article, make_photo, make_section
 
 pytestmark = pytest.mark.django_db

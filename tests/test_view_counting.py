@@ -10,15 +10,10 @@ from django.db import DatabaseError, connection, connections
 from django.test import RequestFactory
 from django.urls import reverse
 
-from articles import popularity
+from articles.delivery import readership
+from articles.delivery.readership import count_view, flush_views, record_view, redis_client
 from articles.models import DailyViews, Site
-from articles.popularity import (
-    count_view,
-    flush_views,
-    record_view,
-    redis_client,
-    terpopuler,
-)
+from articles.readers.lists import terpopuler
 from tests.factories import make_article
 
 THREADS = 8
@@ -29,7 +24,7 @@ READER_AGENT = "Mozilla/5.0 (Linux; Android 14) Chrome/130 Mobile Safari/537.36"
 @pytest.fixture
 def buffered(redis_cache):
     """Redis counts views; the next automatic flush is an hour away."""
-    redis_client().set(popularity.redis_key(popularity.FLUSH_DUE), 1, ex=3600)
+    redis_client().set(readership.redis_key(readership.FLUSH_DUE), 1, ex=3600)
 
 
 def views_of(article):
@@ -118,7 +113,7 @@ def test_a_failed_flush_keeps_its_views_for_the_next_one(buffered, monkeypatch):
         raise DatabaseError("server closed the connection unexpectedly")
 
     with monkeypatch.context() as patched:
-        patched.setattr(popularity, "add_views", database_down)
+        patched.setattr(readership, "add_views", database_down)
         assert flush_views() == 0
     record_view(article.pk)  # arrives while the failed batch waits
     assert flush_views() == 2  # the batch left behind
@@ -265,13 +260,13 @@ def test_what_counting_keeps_in_redis_is_bounded_and_expires(client, buffered, s
         client.post(beacon, REMOTE_ADDR="198.51.100.9", HTTP_USER_AGENT=agent)
     redis = redis_client()
     kept = {
-        key.decode(): redis.ttl(key) for key in redis.scan_iter(match=popularity.redis_key("*"))
+        key.decode(): redis.ttl(key) for key in redis.scan_iter(match=readership.redis_key("*"))
     }
-    lasting = {popularity.redis_key(name) for name in (popularity.PENDING, popularity.FLUSH_DUE)}
+    lasting = {readership.redis_key(name) for name in (readership.PENDING, readership.FLUSH_DUE)}
     # The counted views' "seen" keys, and the address's two counters.
     assert len(set(kept) - lasting) == settings.VIEW_LIMIT_PER_STORY + 2
     assert all(0 < ttl <= 3600 for key, ttl in kept.items() if key not in lasting), kept
-    assert redis.hlen(popularity.redis_key(popularity.PENDING)) == 1  # one story, one day
+    assert redis.hlen(readership.redis_key(readership.PENDING)) == 1  # one story, one day
 
 
 @pytest.mark.django_db

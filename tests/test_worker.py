@@ -17,7 +17,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import tasks
+from articles import queue
+from articles.delivery import edge
+from articles.media import renditions
 from tests import test_faults
 from tests.factories import make_photo
 from tests.test_faults import manage, site_env, wait_for
@@ -34,8 +36,8 @@ def work(*queue_names):
 def test_purges_have_a_queue_of_their_own_that_renditions_never_hold_up(database_queue):
     """Three slow renditions ahead of an editor's withdrawal held its purge up for 101 s."""
     for photo in [make_photo(width=400, height=300) for _ in range(3)]:
-        tasks.make_photo_renditions.enqueue(photo.pk)
-    purge = tasks.purge_edge.enqueue(["site-1"])
+        renditions.make_photo_renditions.enqueue(photo.pk)
+    purge = edge.purge_edge.enqueue(["site-1"])
 
     work("edge")
 
@@ -49,7 +51,7 @@ def test_purges_have_a_queue_of_their_own_that_renditions_never_hold_up(database
 
 def test_with_no_worker_a_purge_still_runs_at_once():
     """With the immediate backend (`make run`) the edge queue is allowed and runs at once."""
-    assert tasks.purge_edge.enqueue(["site-1"]).return_value == "purged"
+    assert edge.purge_edge.enqueue(["site-1"]).return_value == "purged"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -58,7 +60,7 @@ def test_tasks_left_running_past_their_lease_are_queued_again_then_failed_for_go
 ):
     settings.TASK_LEASE_SECONDS, settings.TASK_ATTEMPTS = 60, 3
     long_ago = timezone.now() - timedelta(seconds=61)
-    abandoned, failing, running = (tasks.purge_edge.enqueue([f"site-{n}"]) for n in range(3))
+    abandoned, failing, running = (edge.purge_edge.enqueue([f"site-{n}"]) for n in range(3))
     DBTaskResult.objects.filter(pk=abandoned.id).update(
         status="RUNNING", started_at=long_ago, worker_ids=["killed"]
     )
@@ -69,15 +71,15 @@ def test_tasks_left_running_past_their_lease_are_queued_again_then_failed_for_go
         status="RUNNING", started_at=timezone.now() - timedelta(seconds=59), worker_ids=["busy"]
     )
 
-    with caplog.at_level(logging.WARNING, logger="articles.tasks"):
-        tasks.requeue_abandoned()
+    with caplog.at_level(logging.WARNING, logger="articles.queue"):
+        queue.requeue_abandoned()
 
     status = {str(pk): status for pk, status in DBTaskResult.objects.values_list("pk", "status")}
     assert [status[result.id] for result in (abandoned, failing, running)] == [
         "READY", "FAILED", "RUNNING",
     ]  # fmt: skip
     failed = DBTaskResult.objects.get(pk=failing.id).task_result
-    assert failed.errors[0].exception_class is tasks.WorkerLost
+    assert failed.errors[0].exception_class is queue.WorkerLost
     assert [record.levelname for record in caplog.records] == ["WARNING", "ERROR"]
     assert "queued again (attempt 2 of 3)" in caplog.records[0].getMessage()
     assert "failed for good: 3 workers stopped" in caplog.records[1].getMessage()
@@ -120,7 +122,8 @@ def enqueue(env, call):
     the site would; returns the task's id."""
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c",
-         f"from articles.tasks import *; from tests.tasks import *; print({call}.id)"],
+         "from articles.delivery.edge import purge_edge; from tests.tasks import *; "
+         f"print({call}.id)"],
         cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return done.stdout.strip()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article, Section, Site, Source, StateChange
 from tests.factories import make_article, make_editor, make_staff
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from taggit.models import Tag
 
-from articles import revisions
+from articles.editorial import revisions
 from articles.models import Article, Photo, RelatedLink, Section, Site, Source, StateChange
 from tests.factories import image_bytes, make_article, make_editor, make_related_link, make_source
 from tests.xss import ONLY_DANGEROUS_ELSEWHERE, PAYLOADS, as_web_url, scan, scan_feed, scan_xml

@@ -3,7 +3,7 @@
 `unaccent()` is only STABLE (it reads a dictionary), and PostgreSQL indexes
 immutable expressions only; `newsroom_unaccent()` pins the dictionary and is
 declared IMMUTABLE, the usual way to index unaccented text. The index is built
-from `articles.search.document_vector()`, the expression search filters on.
+from `articles.readers.search.document_vector()`, the expression search filters on.
 Nothing happens on SQLite.
 """
 
@@ -19,7 +19,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 
 
 def search_index():
-    from articles.search import document_vector
+    from articles.readers.search import document_vector
 
     return GinIndex(document_vector(), name=INDEX_NAME)
 

@@ -4,13 +4,13 @@ The GIN index of migration 0006 was built on an expression, so PostgreSQL kept
 the tsvector only inside the index: every `@@` check outside a bitmap scan, and
 every `ts_rank`, parsed the whole unaccented body again, a few tenths of a
 millisecond per story. Two generated columns now hold the vectors search reads:
-`search_document` (headline A, body B: `articles.search.document_vector()`) with
+`search_document` (headline A, body B: `articles.readers.search.document_vector()`) with
 the GIN index, and `search_headline` (`headline_vector()`), which orders the
 stories whose headline alone matches. They are written out here in SQL, so that
 this migration does not change when that code does; a test checks that both
 still agree. PostgreSQL computes them on every insert and update (bulk inserts,
 admin saves and `loaddata` included). Django does not know the columns, since
-SQLite has no tsvector: `articles.search.StoredVector` names them in queries.
+SQLite has no tsvector: `articles.readers.search.StoredVector` names them in queries.
 
 An index on UPPER(headline) serves search's exact-headline candidate
 (`headline__iexact`) without reading the whole table. ANALYZE gives the planner

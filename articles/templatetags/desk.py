@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles.desk import unread_count
+from articles.editorial.notes import unread_count
 
 register = template.Library()
 

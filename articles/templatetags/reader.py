@@ -9,9 +9,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import edge, renditions, search, seedformat
-from ..caching import shared_between_purges
+from ..delivery import headers
+from ..delivery.fragments import shared_between_purges
+from ..media import renditions
 from ..models import ZONES
+from ..readers import search
+from ..seeds import format as seedformat
 
 register = template.Library()
 
@@ -72,7 +75,7 @@ def story_card(context, story):
     Search results carry `headline_marked` / `excerpt_marked` with the matches.
     """
     url = story.get_absolute_url()
-    edge.add_tags(context.get("request"), f"story-{story.pk}")
+    headers.add_tags(context.get("request"), f"story-{story.pk}")
     image = picture(story.photo, "small", CARD_PHOTO_SIZES)
     section = story.section_here
     show_section = section is not None and section.slug != context.get("current_section_slug")
@@ -104,7 +107,7 @@ def story_card(context, story):
 @register.simple_tag(takes_context=True)
 def shown(context, story):
     """Names a story the page shows outside a card (the home page's lead) for the edge."""
-    edge.add_tags(context.get("request"), f"story-{story.pk}")
+    headers.add_tags(context.get("request"), f"story-{story.pk}")
     return ""
 
 
@@ -169,7 +172,7 @@ def ld_json(data):
 @register.tag
 def shared(parser, token):
     """`{% shared "sidebar" %}...{% endshared %}`: the enclosed markup rendered once per
-    purge of the site and shared by every request (`caching.shared_between_purges`,
+    purge of the site and shared by every request (`delivery.fragments.shared_between_purges`,
     made by one request while the others wait), with the edge tags of the stories it
     shows. Where `FRAGMENT_CACHE_SECONDS` is 0 (a preview) it is rendered afresh and
     never stored."""
@@ -190,11 +193,11 @@ class SharedNode(template.Node):
         if request is None or context.get("FRAGMENT_CACHE_SECONDS", 0) <= 0:
             return self.nodelist.render(context)
 
-        def make():  # the markup, with the edge tags of what it shows (`articles.edge`)
-            with edge.collecting(request) as tags:
+        def make():  # the markup, with the edge tags of what it shows (`articles.delivery.headers`)
+            with headers.collecting(request) as tags:
                 html = self.nodelist.render(context)
             return html, sorted(tags)
 
         html, tags = shared_between_purges(request, f"fragment:{self.name}", make)
-        edge.add_tags(request, *tags)
+        headers.add_tags(request, *tags)
         return html

@@ -1,7 +1,7 @@
 # The edge cache in front of the newsroom's app servers (Varnish 7 with xkey from
 # varnish-modules). Readers' pages are kept as long as the app says (s-maxage),
 # and dropped by tag when the app sends `PURGE` with an `xkey-purge` header
-# (articles.edge). Editors (a session cookie), the admin and every method but
+# (articles.delivery.edge). Editors (a session cookie), the admin and every method but
 # GET/HEAD pass straight through; no cookie ever reaches or leaves a cached page.
 # Nothing a reader sends reaches a kept page or its key unless it is listed here:
 # the host (normalised), the path and query (tracking parameters dropped), the

@@ -4,7 +4,7 @@ The library's worker exits on the first database error, so a PostgreSQL restart 
 all background work until someone started it again; this one closes its connections,
 waits (1 s, doubling up to LONGEST_WAIT_SECONDS) and goes on. It also queues again, every
 TASK_LEASE_SECONDS / 2 (at most a minute), the tasks that a killed worker left RUNNING
-(`articles.tasks.requeue_abandoned`). It is the command Django runs by this name because
+(`articles.queue.requeue_abandoned`). It is the command Django runs by this name because
 this app comes before django_tasks_db in INSTALLED_APPS.
 """
 
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections
 from django_tasks_db.management.commands import db_worker
 
-from articles.tasks import requeue_abandoned
+from articles.queue import requeue_abandoned
 
 logger = logging.getLogger(__name__)
 

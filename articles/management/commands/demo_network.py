@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.caching import purge_public_pages
+from articles.delivery.purge import purge_public_pages
 from articles.models import Section, Site, SiteAlias, StoryTimeZone
 
 DEMO_SITES = [

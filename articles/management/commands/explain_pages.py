@@ -15,7 +15,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles.sampling import page_queries, periodic_queries, public_pages
+from articles.readers.sampling import page_queries, periodic_queries, public_pages
 
 
 def plan_nodes(node):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
-from articles.seeds import export_article
+from articles.seeds.documents import export_article
 
 
 class Command(BaseCommand):

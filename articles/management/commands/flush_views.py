@@ -6,7 +6,7 @@ minute, so a quiet site's last views are not left waiting) and before a deploy.
 
 from django.core.management.base import BaseCommand
 
-from articles.popularity import flush_views, redis_client
+from articles.delivery.readership import flush_views, redis_client
 
 
 class Command(BaseCommand):

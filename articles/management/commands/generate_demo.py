@@ -24,7 +24,6 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import demodata
 from articles.models import (
     Article,
     ArticleSource,
@@ -42,8 +41,9 @@ from articles.models import (
     TopicStory,
     base_slug,
 )  # fmt: skip
-from articles.seedformat import PAGE_BREAK
-from articles.seeds import find_or_create_named
+from articles.seeds import demo
+from articles.seeds.documents import find_or_create_named
+from articles.seeds.format import PAGE_BREAK
 
 PHOTO_POOL = 12
 VIEW_DAYS = 28
@@ -82,8 +82,8 @@ class Command(BaseCommand):
             raise CommandError("--stories, --per-day dan --batch harus lebih dari 0.")
         days = -(-stories // per_day)
         started = time.monotonic()
-        rng = demodata.new_rng(seed)
-        writer = demodata.StoryWriter(rng)
+        rng = demo.new_rng(seed)
+        writer = demo.StoryWriter(rng)
         self.pool = self._pools(rng, sites)
         self.run = get_random_string(6, "abcdefghijklmnopqrstuvwxyz0123456789")
         self.now = timezone.now()
@@ -115,7 +115,7 @@ class Command(BaseCommand):
             Section.objects.get_or_create(
                 slug=slugify(name), defaults={"name": name, "position": position}
             )[0]
-            for position, name in enumerate(demodata.SECTIONS)
+            for position, name in enumerate(demo.SECTIONS)
         ]
         network = [Site.objects.default(), *Site.objects.filter(is_default=False).order_by("pk")]
         for number in range(len(network) + 1, site_count + 1):
@@ -130,17 +130,17 @@ class Command(BaseCommand):
             if not listed:  # a site without kanal gets the demo's
                 site.sections.set(sections)
                 sites[index] = (site, sections)
-        editors = [find_or_create_named(Editor, name) for name in demodata.EDITORS]
-        sources = [find_or_create_named(Source, name) for name in demodata.SOURCES]
+        editors = [find_or_create_named(Editor, name) for name in demo.EDITORS]
+        sources = [find_or_create_named(Source, name) for name in demo.SOURCES]
         Tag.objects.bulk_create(
-            [Tag(name=name, slug=slugify(name)) for name in demodata.TAGS], ignore_conflicts=True
+            [Tag(name=name, slug=slugify(name)) for name in demo.TAGS], ignore_conflicts=True
         )
-        tags = list(Tag.objects.filter(slug__in=[slugify(name) for name in demodata.TAGS]))
+        tags = list(Tag.objects.filter(slug__in=[slugify(name) for name in demo.TAGS]))
         images = []
         for number in range(PHOTO_POOL):
             name = f"foto/demo/demo-{number:02d}.jpg"
             if not default_storage.exists(name):
-                name = default_storage.save(name, ContentFile(demodata.demo_photo(rng)))
+                name = default_storage.save(name, ContentFile(demo.demo_photo(rng)))
             images.append(name)
         return {
             "sites": sites, "editors": editors, "sources": sources, "tags": tags,
@@ -155,7 +155,7 @@ class Command(BaseCommand):
                 width=1200,
                 height=675,
                 caption=writer.caption(),
-                credit=f"Dok. {rng.choice(demodata.EDITORS)}",
+                credit=f"Dok. {rng.choice(demo.EDITORS)}",
             )  # fmt: skip
             for _ in range(size)
         )
@@ -177,7 +177,7 @@ class Command(BaseCommand):
                 Article(
                     headline=headline,
                     slug=f"{base_slug(headline, 180)}-{self.run}{number}",
-                    dateline=f"{rng.choice(demodata.PLACES).upper()}, {site.dateline}",
+                    dateline=f"{rng.choice(demo.PLACES).upper()}, {site.dateline}",
                     body="\n\n".join(self._paged(rng, writer.paragraphs())),
                     photo=photo,
                     photo_caption=photo.caption,
@@ -322,7 +322,7 @@ class Command(BaseCommand):
                     DailyViews(article=article, day=today - timedelta(days=back), views=count)
                     for back, count in zip(
                         range(min(age, VIEW_DAYS - 1), -1, -1),
-                        demodata.daily_views(rng, age, VIEW_DAYS),
+                        demo.daily_views(rng, age, VIEW_DAYS),
                         strict=False,
                     )
                     if count

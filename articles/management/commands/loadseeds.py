@@ -18,9 +18,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import seedformat
 from articles.models import Site
-from articles.seeds import Outcome, import_story, link_related_titles
+from articles.seeds import format as seedformat
+from articles.seeds.documents import Outcome, import_story, link_related_titles
 
 
 class Command(BaseCommand):

@@ -2,12 +2,12 @@
 
 Pages make a missing rendition while a reader waits (a fraction of a second per
 large photo). Run this after a bulk import, or after changing the rendition sizes
-in `articles.renditions.USES`, so that no reader waits.
+in `articles.media.renditions.USES`, so that no reader waits.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import renditions
+from articles.media import renditions
 from articles.models import Photo
 
 

@@ -1,0 +1,8 @@
+"""The editorial wing: the newsroom's work on stories, whatever asks for it (admin,
+commands, seeds, tests).
+
+The workflow (the one writer of a story's status), placements, revisions,
+autosave, notes and mentions, planning, presence, tag merging and live updates. It
+may import `models`, `network`, `delivery`, `media` and `text`; nothing of `seeds`,
+`readers` or the admin (they build on it).
+"""
