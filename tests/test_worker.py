@@ -49,6 +49,32 @@ def test_purges_have_a_queue_of_their_own_that_renditions_never_hold_up(database
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_tasks_queued_under_their_old_paths_still_run_after_the_deploy(database_queue):
+    """A rolling deploy: rows queued by the last release name `articles.tasks.<name>`
+    (their task path as stored), rows queued by this one the task's new home; a worker
+    of this release runs both."""
+    photo = make_photo(width=400, height=300)
+    new = [edge.purge_edge.enqueue(["site-1"]), renditions.make_photo_renditions.enqueue(photo.pk)]
+    assert [DBTaskResult.objects.get(pk=result.id).task_path for result in new] == [
+        "articles.delivery.edge.purge_edge",
+        "articles.media.renditions.make_photo_renditions",
+    ]
+    old = [edge.purge_edge.enqueue(["site-2"]), renditions.make_photo_renditions.enqueue(photo.pk)]
+    for result, name in zip(old, ["purge_edge", "make_photo_renditions"], strict=True):
+        DBTaskResult.objects.filter(pk=result.id).update(task_path=f"articles.tasks.{name}")
+
+    work("edge", "default")
+
+    rows = DBTaskResult.objects.filter(pk__in=[result.id for result in new + old])
+    assert sorted(rows.values_list("task_path", "status")) == [
+        ("articles.delivery.edge.purge_edge", "SUCCESSFUL"),
+        ("articles.media.renditions.make_photo_renditions", "SUCCESSFUL"),
+        ("articles.tasks.make_photo_renditions", "SUCCESSFUL"),
+        ("articles.tasks.purge_edge", "SUCCESSFUL"),
+    ]
+
+
 def test_with_no_worker_a_purge_still_runs_at_once():
     """With the immediate backend (`make run`) the edge queue is allowed and runs at once."""
     assert edge.purge_edge.enqueue(["site-1"]).return_value == "purged"
