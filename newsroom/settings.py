@@ -171,6 +171,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Part of every key: raised when what the cache holds changes class path. 2: the modules
+# moved into wings, so objects pickled by the release before (a photo's renditions, the
+# navigation's kanal) name classes this one lacks; during a rolling deploy neither reads
+# the other's entries.
+CACHES["default"]["VERSION"] = 2
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # A Redis outage makes pages slower, never failing: errors are logged and read as misses.
     CACHES["default"]["OPTIONS"] = {
