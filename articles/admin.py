@@ -30,7 +30,7 @@ from . import (
     planning,
     presence,
     revisions,
-    seedformat,
+    text,
     workflow,
 )
 from .caching import purge_on_commit, purge_when_public, story_site_ids
@@ -674,9 +674,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .strftime("%Y-%m-%dT%H:%M"),
             "history": self._history(article),
             "embargo_line": (
-                seedformat.format_date_line(
-                    article.embargo_until.astimezone(zone), article.time_zone
-                )
+                text.format_date_line(article.embargo_until.astimezone(zone), article.time_zone)
                 if article.embargo_until
                 else ""
             ),

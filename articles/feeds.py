@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from . import renditions, seedformat, structured_data
+from . import renditions, structured_data, text
 from .models import ZONES, Article, Partner, Site, public_url, shown_on
 
 FEED_SIZE = 30
@@ -172,9 +172,7 @@ class PartnerEmbargoFeed(Feed):
 
     def item_title(self, item):
         local = item.embargo_until.astimezone(ZONES[item.time_zone])
-        return (
-            f"[EMBARGO s.d. {seedformat.format_date_line(local, item.time_zone)}] {item.headline}"
-        )
+        return f"[EMBARGO s.d. {text.format_date_line(local, item.time_zone)}] {item.headline}"
 
     def item_description(self, item):
         return escape(item.body).replace("\n\n", "<br><br>")

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from . import search, seedformat
+from . import search, text
 from .uploads import PhotoImageField
 
 
@@ -872,7 +872,7 @@ class Article(models.Model):
     def date_line(self):
         """`14 Mei 2022, 18:45 WIB`, as the story's page and seed file print it."""
         local = self.local_published_at
-        return seedformat.format_date_line(local, self.time_zone) if local else ""
+        return text.format_date_line(local, self.time_zone) if local else ""
 
     @property
     def updated_line(self):
@@ -880,12 +880,12 @@ class Article(models.Model):
         if self.content_updated_at is None:
             return ""
         local = self.content_updated_at.astimezone(ZONES[self.time_zone])
-        return seedformat.format_date_line(local, self.time_zone)
+        return text.format_date_line(local, self.time_zone)
 
     @property
     def paragraphs(self):
         """The text paragraphs of the whole story; page-break markers are not among them."""
-        return seedformat.text_paragraphs(self.body)
+        return text.text_paragraphs(self.body)
 
     @property
     def page_breaks(self):
@@ -893,8 +893,8 @@ class Article(models.Model):
         type a line `[halaman]` between paragraphs). A break before the first or after
         the last paragraph, or doubled, makes no empty page."""
         breaks, count = [], 0
-        for part in seedformat.body_parts(self.body):
-            if not seedformat.is_page_break(part):
+        for part in text.body_parts(self.body):
+            if not text.is_page_break(part):
                 count += 1
             elif count and (not breaks or breaks[-1] != count):
                 breaks.append(count)
@@ -1484,8 +1484,7 @@ class LiveUpdate(models.Model):
 
     @property
     def paragraphs(self):
-        normalised = self.text.replace("\r\n", "\n")
-        return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
+        return text.body_parts(self.text)
 
 
 class EditorPickQuerySet(models.QuerySet):

@@ -24,7 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import desk, placements, seedformat
+from . import desk, placements, text
 from .caching import purge_when_public
 from .models import ZONES, Article, Placement, StateChange
 from .network import may_work_on
@@ -118,7 +118,7 @@ def embargo_refusal(article, publish_at=None):
         return _(
             "Berita ini diembargo sampai %(when)s; ia tidak dapat terbit atau dijadwalkan "
             "sebelum waktu itu."
-        ) % {"when": seedformat.format_date_line(local, article.time_zone)}
+        ) % {"when": text.format_date_line(local, article.time_zone)}
     return None
 
 

@@ -42,8 +42,8 @@ from articles.models import (
     TopicStory,
     base_slug,
 )  # fmt: skip
-from articles.seedformat import PAGE_BREAK
 from articles.seeds import find_or_create_named
+from articles.text import PAGE_BREAK
 
 PHOTO_POOL = 12
 VIEW_DAYS = 28
