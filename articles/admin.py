@@ -34,6 +34,7 @@ from . import (
     workflow,
 )
 from .caching import purge_on_commit, purge_when_public, story_site_ids
+from .media.images import PhotoUploadField
 from .models import (
     ZONES,
     Article,
@@ -73,7 +74,6 @@ from .network import (
 from .sections import kanal_changed
 from .tagging import merge_tags
 from .tasks import enqueue_on_commit, make_photo_renditions
-from .uploads import PhotoUploadField
 from .views import ArticlePreviewView
 
 # Links typed without a scheme become https:// (Django 6.0's default).

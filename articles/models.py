@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from . import search, text
-from .uploads import PhotoImageField
+from .media.images import PhotoImageField
 
 
 class StoryTimeZone(models.TextChoices):

@@ -1,0 +1,7 @@
+"""The media wing: what a photo upload must be, and the renditions made of it.
+
+`images.py` is on the bottom floor (it imports nothing of the project): the checks an
+upload must pass (type, bytes, pixels, sides, shape) and `PhotoImageField`, which the
+models build on. `renditions.py` sits above the models: the resized copies of a photo,
+made once and stored.
+"""
