@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from . import search, text
+from . import text
 from .media.images import PhotoImageField
 
 
@@ -500,15 +500,6 @@ class ArticleQuerySet(models.QuerySet):
             "photo__width", "photo__height", "section__name", "section__slug",
         )  # fmt: skip
 
-    def for_story_page(self, site, slug):
-        """The story `slug` as the story page shows it on `site` (published there, with
-        its placement, photo, editor, kanal and site), or None: one query, its SQL
-        compiled once per process (`articles.precompiled`)."""
-        from .precompiled import story_page_query
-
-        found = story_page_query(site.pk, self.db).run(slug=slug, now=timezone.now())
-        return found[0] if found else None
-
     def related_to(self, story, site, *, limit=RELATED_SHOWN):
         """Berita Terkait of `story` on `site` (after `published(site)` is applied
         here): stories sharing one of its tags, newest first, without the story itself
@@ -529,10 +520,6 @@ class ArticleQuerySet(models.QuerySet):
         )
         stories = self.latest_published(site).for_lists().filter(sharing_a_tag)
         return list(stories.exclude(pk__in=shown - {None})[:limit])
-
-    def search(self, query):
-        """Stories matching a reader's query, best first (see `articles.search`)."""
-        return search.matching(self, query)
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""

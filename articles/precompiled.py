@@ -16,6 +16,8 @@ from functools import lru_cache
 from django.db import connections
 from django.utils import timezone
 
+from .models import PAGE_JOINS, Article, Placement, Site
+
 
 class PrecompiledQuery:
     """`make(**sentinels)` gives the queryset; each value given in `run(**values)`
@@ -73,8 +75,6 @@ NOW_SENTINEL = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
 def story_page_query(site_pk, db):
     """The story page's query on one site (`Article.objects.published(site)` with the
     page's joins, by slug), compiled once per process."""
-    from .models import PAGE_JOINS, Article, Placement, Site
-
     site = Site(pk=site_pk)
     queryset = (
         Article.objects.using(db)
@@ -87,6 +87,14 @@ def story_page_query(site_pk, db):
         {"slug": SLUG_SENTINEL, "now": NOW_SENTINEL},
         {"now": Placement._meta.get_field("published_at")},
     )
+
+
+def story_for_page(site, slug):
+    """The story `slug` as the story page shows it on `site` (published there, with
+    its placement, photo, editor, kanal and site), or None: one query, its SQL
+    compiled once per process."""
+    found = story_page_query(site.pk, Article.objects.db).run(slug=slug, now=timezone.now())
+    return found[0] if found else None
 
 
 SUBJECT_SENTINEL = -424242  # no row has a negative key
@@ -103,8 +111,6 @@ class PrecompiledList:
         self.name, self.site, self.choose, self.subject_pk = name, site, choose, subject_pk
 
     def __getitem__(self, window):
-        from .models import Article
-
         key = (self.name, self.site.pk, window.start, window.stop, Article.objects.db)
         compiled = _compiled_lists.get(key)
         if compiled is None:
@@ -114,8 +120,6 @@ class PrecompiledList:
         return compiled.run(now=timezone.now(), subject=self.subject_pk)
 
     def _compile(self, window):
-        from .models import Article, Placement
-
         stories = Article.objects.latest_published(self.site, now=NOW_SENTINEL).for_lists()
         return PrecompiledQuery(
             self.choose(stories, SUBJECT_SENTINEL)[window],

@@ -39,7 +39,7 @@ from .models import (
 )
 from .pagination import OpenEndedPage, OpenEndedPaginator
 from .popularity import count_view, terkini, terpopuler
-from .precompiled import PrecompiledList
+from .precompiled import PrecompiledList, story_for_page
 from .sections import navigation_key, navigation_sections, section_blocks
 from .templatetags.reader import live_time, machine_time
 
@@ -153,7 +153,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
 
     def get_object(self, queryset=None):
         """The story as `get_queryset()` finds it, in SQL compiled once per process."""
-        story = Article.objects.for_story_page(self.request.site, self.kwargs["slug"])
+        story = story_for_page(self.request.site, self.kwargs["slug"])
         if story is None:
             raise Http404("Berita tidak ditemukan.")
         return story
