@@ -20,8 +20,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from . import text
-from .media.images import PhotoImageField
+from .. import text
+from ..media.images import PhotoImageField
 
 
 class StoryTimeZone(models.TextChoices):
