@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import accounts
+from . import accounts, text
 from .delivery.purge import purge_on_commit, purge_when_public, story_site_ids
 from .editorial import autosave, placements, planning, presence, revisions, workflow
 from .editorial import notes as desk
 from .editorial.tags import merge_tags
+from .media.images import PhotoUploadField
 from .media.renditions import make_photo_renditions
 from .models import (
     ZONES,
@@ -67,8 +68,6 @@ from .network import (
 from .queue import enqueue_on_commit
 from .readers.navigation import kanal_changed
 from .readers.views.story import ArticlePreviewView
-from .seeds import format as seedformat
-from .uploads import PhotoUploadField
 
 # Links typed without a scheme become https:// (Django 6.0's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -668,9 +667,7 @@ class ArticleAdmin(admin.ModelAdmin):
             .strftime("%Y-%m-%dT%H:%M"),
             "history": self._history(article),
             "embargo_line": (
-                seedformat.format_date_line(
-                    article.embargo_until.astimezone(zone), article.time_zone
-                )
+                text.format_date_line(article.embargo_until.astimezone(zone), article.time_zone)
                 if article.embargo_until
                 else ""
             ),

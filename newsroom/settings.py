@@ -279,7 +279,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Uploaded photos: largest file and largest picture accepted (articles.uploads).
+# Uploaded photos: largest file and largest picture accepted (articles.media.images).
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 2**20)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # ...its longest side, and how many times its short side the long one may be (1:20).

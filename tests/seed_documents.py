@@ -16,7 +16,8 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from articles.seeds.format import MONTHS, RelatedLink
+from articles.seeds.format import RelatedLink
+from articles.text import MONTHS
 
 NEWLINES = ("\n", "\r\n", "\r")
 SPACES = ("", "", "", " ", "  ", "\t", "\u00a0", " \u3000 ", "\x0b\x0c\x1c\x85\u2028")

@@ -19,6 +19,7 @@ from articles.readers.search import (
     clean_query,
     fts5_query,
     highlight,
+    matching,
     sought_words,
 )
 from tests.factories import make_article
@@ -31,7 +32,7 @@ postgres_only = pytest.mark.skipif(
 
 
 def found(query):
-    return [story.headline for story in Article.objects.published().search(query)]
+    return [story.headline for story in matching(Article.objects.published(), query)]
 
 
 def test_exact_headline_match_ranks_first():
@@ -49,7 +50,7 @@ def test_exact_headline_match_ranks_first():
 def test_headline_outranks_body_and_marks_the_matched_words():
     make_article(headline="Rapat di balai kota", body="Wali kota membahas banjir Garut.")
     make_article(headline="Banjir Garut meluas", body="Air naik semalam <b>deras</b>.")
-    results = list(Article.objects.published().search("banjir garut"))
+    results = list(matching(Article.objects.published(), "banjir garut"))
     assert [story.headline for story in results] == ["Banjir Garut meluas", "Rapat di balai kota"]
     assert (
         str(highlight(results[0].headline_marked))
@@ -112,7 +113,7 @@ def test_whole_words_are_marked_whatever_their_case_or_accents_but_not_negated_o
     assert marker.marked("Banjir di Sao Paulo") == f"{START}Banjir{STOP} di {START}Sao{STOP} Paulo"
     assert Marker("São").marked("Tiba di Sao Paulo") == f"Tiba di {START}Sao{STOP} Paulo"
     make_article(headline="Banjir di Garut", body="Persib menang.")
-    (story,) = Article.objects.published().search("banjir GARUT")
+    (story,) = matching(Article.objects.published(), "banjir GARUT")
     assert story.headline_marked == f"{START}Banjir{STOP} di {START}Garut{STOP}"
     assert sought_words('"Kota" -persib or covid-19') == ["kota", "covid", "19"]
     assert sought_words('-"kota lama" baru') == ["baru"]  # a negated phrase is not sought
@@ -120,7 +121,7 @@ def test_whole_words_are_marked_whatever_their_case_or_accents_but_not_negated_o
 
 def test_the_excerpt_of_a_story_of_several_pages_shows_no_page_break_marker():
     make_article(headline="Rapat", body="Warga banjir datang.\n\n[halaman]\n\nBanjir surut.")
-    [result] = Article.objects.published().search("banjir")
+    [result] = matching(Article.objects.published(), "banjir")
     assert "halaman" not in result.excerpt_marked.lower()
     assert "datang." in result.excerpt_marked and "surut." in result.excerpt_marked
 
@@ -229,7 +230,7 @@ def test_stored_search_vectors_are_the_search_expressions_and_follow_every_write
 def test_the_excerpt_is_marked_where_the_words_are_in_a_long_story():
     body = "Paragraf tanpa kata yang dicari. " * 300 + "Seekor komodo terlihat di pasar."
     make_article(headline="Kabar dari Garut", body=body)
-    (story,) = Article.objects.published().search("komodo")
+    (story,) = matching(Article.objects.published(), "komodo")
     assert "<mark>komodo</mark> terlihat di pasar." in str(highlight(story.excerpt_marked))
 
 

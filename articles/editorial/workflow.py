@@ -24,10 +24,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import text
 from ..delivery.purge import purge_when_public
 from ..models import ZONES, Article, Placement, StateChange
 from ..network import may_work_on
-from ..seeds import format as seedformat
 from . import notes, placements
 
 Status = Article.Status
@@ -119,7 +119,7 @@ def embargo_refusal(article, publish_at=None):
         return _(
             "Berita ini diembargo sampai %(when)s; ia tidak dapat terbit atau dijadwalkan "
             "sebelum waktu itu."
-        ) % {"when": seedformat.format_date_line(local, article.time_zone)}
+        ) % {"when": text.format_date_line(local, article.time_zone)}
     return None
 
 

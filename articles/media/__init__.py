@@ -1,5 +1,8 @@
-"""The media wing: what an upload must be and the photos made from it (renditions).
+"""The media wing: what a photo upload must be, and the renditions made of it.
 
-It may import `models` (renditions) and, inside the wing, `media.images`; nothing of
-`delivery`, `editorial`, `seeds` or `readers`.
+`images.py` is on the bottom floor (it imports nothing of the project): the checks an
+upload must pass (type, bytes, pixels, sides, shape) and `PhotoImageField`, which the
+models build on. `renditions.py` sits above the models: the resized copies of a photo,
+made once and stored, and the task that makes them. Nothing here imports `delivery`,
+`editorial`, `seeds` or `readers`.
 """

@@ -3,8 +3,8 @@
 import django.core.validators
 from django.db import migrations, models
 
+import articles.media.images
 import articles.models
-import articles.uploads
 
 
 class Migration(migrations.Migration):
@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="photo",
             name="image",
-            field=articles.uploads.PhotoImageField(
+            field=articles.media.images.PhotoImageField(
                 blank=True,
                 height_field="height",
                 help_text="JPEG, PNG atau WebP. Boleh menyusul: keterangan bisa ditulis lebih dulu.",
                 upload_to=articles.models.photo_upload_path,
-                validators=[articles.uploads.validate_photo],
+                validators=[articles.media.images.validate_photo],
                 verbose_name="berkas foto",
                 width_field="width",
             ),

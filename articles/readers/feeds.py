@@ -10,9 +10,9 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
+from .. import text
 from ..media import renditions
 from ..models import ZONES, Article, Partner, Site, public_url, shown_on
-from ..seeds import format as seedformat
 from . import structured_data
 
 FEED_SIZE = 30
@@ -174,9 +174,7 @@ class PartnerEmbargoFeed(Feed):
 
     def item_title(self, item):
         local = item.embargo_until.astimezone(ZONES[item.time_zone])
-        return (
-            f"[EMBARGO s.d. {seedformat.format_date_line(local, item.time_zone)}] {item.headline}"
-        )
+        return f"[EMBARGO s.d. {text.format_date_line(local, item.time_zone)}] {item.headline}"
 
     def item_description(self, item):
         return escape(item.body).replace("\n\n", "<br><br>")

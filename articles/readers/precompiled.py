@@ -88,6 +88,14 @@ def story_page_query(site_pk, db):
     )
 
 
+def story_for_page(site, slug):
+    """The story `slug` as the story page shows it on `site` (published there, with
+    its placement, photo, editor, kanal and site), or None: one query, its SQL
+    compiled once per process."""
+    found = story_page_query(site.pk, Article.objects.db).run(slug=slug, now=timezone.now())
+    return found[0] if found else None
+
+
 SUBJECT_SENTINEL = -424242  # no row has a negative key
 _compiled_lists = {}
 COMPILED_LISTS_KEPT = 2_000  # per process: list kinds x sites x pages read

@@ -54,7 +54,7 @@ from django.db.models.lookups import Exact
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..seeds import format as seedformat
+from .. import text
 
 MAX_QUERY_LENGTH = 100
 RANK_CANDIDATES = 500
@@ -187,9 +187,7 @@ class Results:
     def excerpts(self, ids, marker):
         """{id: marked excerpt} for these stories, whatever their state."""
         bodies = self.stories.model._default_manager.filter(pk__in=ids).values_list("pk", "body")
-        return {
-            pk: marker.excerpt("\n\n".join(seedformat.text_paragraphs(body))) for pk, body in bodies
-        }
+        return {pk: marker.excerpt("\n\n".join(text.text_paragraphs(body))) for pk, body in bodies}
 
 
 def made_now(name, make):

@@ -10,7 +10,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from .format import MONTHS
+from ..text import MONTHS
 
 SECTIONS = [
     "Priangan", "Jabar", "Nasional", "Ekonomi", "Olahraga", "Internasional",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import make_aware
 
+from .. import text
 from ..delivery.purge import purge_when_public
 from ..editorial import placements, revisions, workflow
 from ..models import (
@@ -56,7 +57,7 @@ def body_with_breaks(paragraphs, page_breaks):
     parts = []
     for position, paragraph in enumerate(paragraphs):
         if position in page_breaks:
-            parts.append(seedformat.PAGE_BREAK)
+            parts.append(text.PAGE_BREAK)
         parts.append(paragraph)
     return "\n\n".join(parts)
 

@@ -28,11 +28,11 @@ A seed document is a story as the site prints it (see `seeds/`)::
 
     Terpopuler
 
-A paragraph that is only `[halaman]` is a page break: the story's readers get a
-new page there ("Halaman 2"). It is not a paragraph: Baca Juga positions count the
-text paragraphs of the whole story across breaks. No story prose is that one
-bracketed word alone, so documents without breaks read and write exactly as
-before.
+A paragraph that is only `[halaman]` is a page break (see `articles.text`, which
+also writes the date line): the story's readers get a new page there ("Halaman 2").
+It is not a paragraph: Baca Juga positions count the text paragraphs of the whole
+story across breaks. No story prose is that one bracketed word alone, so documents
+without breaks read and write exactly as before.
 
 Pure functions, no database: `parse()` raises `SeedFormatError` naming the line
 and what was expected. The format allows more than one way to write a document:
@@ -52,10 +52,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
+from ..text import MONTHS, PAGE_BREAK, format_date_line, is_page_break
+
 MONTH_NUMBERS = {name.lower(): number for number, name in enumerate(MONTHS, start=1)}
 TIME_ZONES = ("WIB", "WITA", "WIT")
 
@@ -94,24 +92,6 @@ IGNORED_TEXT = re.compile(f"{_SPACE}{_BREAK}.*", re.DOTALL)
 DOCUMENT_END = re.compile(f"{_SPACE}(?:{_BREAK}.*)?", re.DOTALL)
 # The canonical text between two lines of a block, two tags, and two blocks.
 CANONICAL_GAPS = {"line": "\n", "tag": "\n", "block": "\n\n"}
-
-PAGE_BREAK = "[halaman]"
-
-
-def is_page_break(paragraph):
-    """A paragraph that is only the page-break marker (any case, spaces around)."""
-    return paragraph.strip().lower() == PAGE_BREAK
-
-
-def body_parts(body):
-    """A story body's paragraphs and page-break markers, in order."""
-    normalised = body.replace("\r\n", "\n")
-    return [part.strip("\n") for part in normalised.split("\n\n") if part.strip()]
-
-
-def text_paragraphs(body):
-    """A story body's paragraphs of text: its page-break markers left out."""
-    return [part for part in body_parts(body) if not is_page_break(part)]
 
 
 class SeedFormatError(ValueError):
@@ -203,12 +183,6 @@ class Story:
     page_breaks: tuple[int, ...] = ()
     # How the document was written: not part of the story, so not compared.
     layout: Layout = field(default=CANONICAL, compare=False, repr=False)
-
-
-def format_date_line(local_time, zone):
-    """`14 Mei 2022, 18:45 WIB` for a wall-clock time and a zone abbreviation."""
-    month = MONTHS[local_time.month - 1]
-    return f"{local_time.day} {month} {local_time.year}, {local_time:%H:%M} {zone}"
 
 
 def decode(data):

@@ -43,7 +43,7 @@ from articles.models import (
 )  # fmt: skip
 from articles.seeds import demo
 from articles.seeds.documents import find_or_create_named
-from articles.seeds.format import PAGE_BREAK
+from articles.text import PAGE_BREAK
 
 PHOTO_POOL = 12
 VIEW_DAYS = 28

@@ -21,6 +21,7 @@ from ...editorial import revisions
 from ...models import PAGE_JOINS, Article, LiveUpdate, Topic, page_relations
 from ...templatetags.reader import live_time, machine_time
 from .. import social, structured_data
+from ..precompiled import story_for_page
 from .base import PAGE_NUMBER, ReaderListsMixin
 
 
@@ -44,7 +45,7 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
 
     def get_object(self, queryset=None):
         """The story as `get_queryset()` finds it, in SQL compiled once per process."""
-        story = Article.objects.for_story_page(self.request.site, self.kwargs["slug"])
+        story = story_for_page(self.request.site, self.kwargs["slug"])
         if story is None:
             raise Http404("Berita tidak ditemukan.")
         return story
