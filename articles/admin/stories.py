@@ -22,14 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import accounts, text
-from .delivery.purge import purge_on_commit, purge_when_public, story_site_ids
-from .editorial import autosave, placements, planning, presence, revisions, workflow
-from .editorial import notes as desk
-from .editorial.tags import merge_tags
-from .media.images import PhotoUploadField
-from .media.renditions import make_photo_renditions
-from .models import (
+from .. import accounts, text
+from ..delivery.purge import purge_on_commit, purge_when_public, story_site_ids
+from ..editorial import autosave, placements, planning, presence, revisions, workflow
+from ..editorial import notes as desk
+from ..editorial.tags import merge_tags
+from ..media.images import PhotoUploadField
+from ..media.renditions import make_photo_renditions
+from ..models import (
     ZONES,
     Article,
     ArticleSource,
@@ -55,7 +55,7 @@ from .models import (
     Topic,
     TopicStory,
 )
-from .network import (
+from ..network import (
     forget_sites,
     may_work_on,
     site_of,
@@ -65,9 +65,9 @@ from .network import (
     user_sites,
     works_on_every_site,
 )
-from .queue import enqueue_on_commit
-from .readers.navigation import kanal_changed
-from .readers.views.story import ArticlePreviewView
+from ..queue import enqueue_on_commit
+from ..readers.navigation import kanal_changed
+from ..readers.views.story import ArticlePreviewView
 
 # Links typed without a scheme become https:// (Django 6.0's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
