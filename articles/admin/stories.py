@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from .. import accounts, text
+from .. import text
 from ..delivery.purge import purge_on_commit, purge_when_public, story_site_ids
 from ..editorial import autosave, placements, planning, presence, revisions, workflow
 from ..editorial import notes as desk
@@ -68,6 +68,7 @@ from ..network import (
 from ..queue import enqueue_on_commit
 from ..readers.navigation import kanal_changed
 from ..readers.views.story import ArticlePreviewView
+from . import accounts
 
 # Links typed without a scheme become https:// (Django 6.0's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -1464,7 +1465,7 @@ class PartnerAdmin(admin.ModelAdmin):
         return partner.get_feed_url() if partner.pk else "-"
 
 
-# Accounts and roles: Django's own pages, keeping the rules of `articles.accounts`.
+# Accounts and roles: Django's own pages, keeping the rules of `articles.admin.accounts`.
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
