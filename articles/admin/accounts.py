@@ -1,4 +1,5 @@
-"""Who may give which rights: the rules the account and group pages of the admin keep.
+"""Accounts and roles: Django's own pages, and the rules of who may give which rights
+that they keep.
 
 Only a superuser makes superusers or hands out the rights to manage accounts (any
 permission of Django's auth app: users, groups, permissions). Anyone else who may
@@ -7,7 +8,10 @@ those; manages only accounts whose rights they could have given; and never chang
 their own rights. So no role can raise itself, or anyone, above what it has.
 """
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
 
 AUTH_APP = "auth"
@@ -85,3 +89,68 @@ def locked_fields(user, account):
     if account is not None and account.pk == user.pk:
         return ["is_superuser", "is_staff", "groups", "user_permissions"]
     return ["is_superuser"]
+
+
+# The pages: Django's own, keeping the rules above.
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+class ManagedRowsMixin:
+    """Changes and deletes only the rows `may_manage()` allows, in the "delete selected"
+    action too (which asks no question per row: one refused row refuses it all)."""
+
+    def may_manage(self, user, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.may_manage(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.may_manage(request.user, obj))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, refused, protected = super().get_deleted_objects(objs, request)
+        if not all(self.may_manage(request.user, obj) for obj in objs):
+            refused.add(self.opts.verbose_name)
+        return deleted, counts, refused, protected
+
+
+@admin.register(User)
+class AccountAdmin(ManagedRowsMixin, DjangoUserAdmin):
+    """Accounts: whoever is not a superuser gives only the roles and permissions they may
+    give, edits or deletes only accounts with no more rights (`may_manage()`),
+    and never changes superuser status or their own rights. A refused value is not
+    offered and, posted anyway, is not a valid choice or not a field of the form."""
+
+    may_manage = staticmethod(may_manage)  # the rule above, as the mixin asks
+
+    def get_readonly_fields(self, request, obj=None):
+        locked = locked_fields(request.user, obj)
+        return [*super().get_readonly_fields(request, obj), *locked]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = grantable_groups(request.user)
+        elif db_field.name == "user_permissions":
+            kwargs["queryset"] = grantable_permissions(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Group)
+class RoleAdmin(ManagedRowsMixin, DjangoGroupAdmin):
+    """Roles (groups): whoever is not a superuser changes or deletes only a role whose
+    permissions they may give, and gives it no others."""
+
+    def may_manage(self, user, group):
+        permissions = group.permissions.select_related("content_type")
+        names = {permission_name(permission) for permission in permissions}
+        return may_grant(user, names)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "permissions":
+            kwargs["queryset"] = grantable_permissions(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
