@@ -1,7 +1,5 @@
 """Autosave in a real browser: a closed tab's typing comes back into the form."""
 
-from datetime import timedelta
-
 import pytest
 
 from articles.models import Article, Autosave
@@ -21,7 +19,6 @@ pytestmark = [
     # Roles are made by a migration: bring them back after other tests' flushes.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-EMBARGO_AHEAD = timedelta(seconds=6)
 
 
 def test_typing_survives_a_closed_page_and_is_recovered(browser, live_server):
