@@ -26,6 +26,7 @@ from articles.models import (
     Topic,
 )
 from articles.seeds.documents import export_article
+from tests.editorial.test_workflow import story_form
 from tests.factories import (
     image_bytes,
     make_article,
@@ -36,7 +37,6 @@ from tests.factories import (
     make_site,
     make_staff,
 )
-from tests.test_workflow import story_form
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status

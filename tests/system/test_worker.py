@@ -20,9 +20,9 @@ from django_tasks_db.models import DBTaskResult
 from articles import queue
 from articles.delivery import edge
 from articles.media import renditions
-from tests import test_faults
 from tests.factories import make_photo
-from tests.test_faults import manage, site_env, wait_for
+from tests.system import test_faults
+from tests.system.test_faults import manage, site_env, wait_for
 
 private_postgres = test_faults.private_postgres
 

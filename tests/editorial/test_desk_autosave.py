@@ -62,7 +62,7 @@ def test_the_form_offers_the_newer_autosave_back_with_a_diff(client, editor, liv
 
 
 def test_saving_the_story_ends_the_offer(client, editor, live_story):
-    from tests.test_workflow import story_form
+    from tests.editorial.test_workflow import story_form
 
     client.force_login(editor)
     client.post(autosave_url(live_story), {"headline": "Setengah jadi"})

@@ -13,6 +13,7 @@ from PIL import Image
 from articles.admin import ArticleAdminForm
 from articles.editorial import revisions, workflow
 from articles.models import Article, Revision
+from tests.editorial.test_workflow import change_url, story, story_form
 from tests.factories import (
     make_article,
     make_photo,
@@ -20,7 +21,6 @@ from tests.factories import (
     make_site,
     make_staff,
 )
-from tests.test_workflow import change_url, story, story_form
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status

@@ -8,7 +8,14 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Assignment, Notification
-from tests.browser import DESKTOP, requires_chromium, screenshot
+from tests.browser import (
+    DESKTOP,
+    PASSWORD,
+    log_in,
+    requires_chromium,
+    screenshot,
+    wait_for_autosave,
+)
 from tests.factories import make_staff
 
 pytestmark = [
@@ -17,23 +24,7 @@ pytestmark = [
     # Roles are made by a migration: bring them back after other tests' flushes.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-PASSWORD = "kata-sandi-uji-2026"
 EMBARGO_AHEAD = timedelta(seconds=6)
-
-
-def log_in(browser, live_server, username):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return context, page
-
-
-def wait_for_autosave(page):
-    page.wait_for_selector("#autosave:has-text('Tersimpan otomatis')", timeout=15_000)
 
 
 def test_reporter_and_editor_work_a_story_through_note_fix_embargo_and_publish(
@@ -43,7 +34,8 @@ def test_reporter_and_editor_work_a_story_through_note_fix_embargo_and_publish(
     make_staff("Editor", "editor", password=PASSWORD)
 
     # The reporter writes; the form keeps her typing as she goes.
-    reporter_context, reporter = log_in(browser, live_server, "penulis")
+    reporter = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(reporter, live_server, "penulis")
     reporter.goto(f"{live_server.url}/admin/articles/article/add/")
     reporter.fill("#id_headline", "Gempa Guncang Garut Selatan")
     reporter.fill("#id_dateline", "GARUT, ZONA PRIANGAN")
@@ -59,7 +51,8 @@ def test_reporter_and_editor_work_a_story_through_note_fix_embargo_and_publish(
     change = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
 
     # The editor leaves a note on the second paragraph, mentioning the reporter.
-    editor_context, editor = log_in(browser, live_server, "editor")
+    editor = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(editor, live_server, "editor")
     editor.goto(change)
     editor.fill("#note-body", "@penulis berapa rumah yang rusak? Sebutkan angkanya.")
     editor.fill("#note-paragraph", "2")
@@ -125,5 +118,5 @@ def test_reporter_and_editor_work_a_story_through_note_fix_embargo_and_publish(
     reader = browser.new_context(viewport=DESKTOP).new_page()
     reader.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert reader.locator("h1").inner_text() == "Gempa Guncang Garut Selatan"
-    reporter_context.close()
-    editor_context.close()
+    reporter.context.close()
+    editor.context.close()

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from articles.editorial import revisions, workflow
 from articles.models import Article, Partner, Site
+from tests.editorial.test_workflow import story_form
 from tests.factories import make_article, make_staff
-from tests.test_loadseeds import load, write
-from tests.test_seedformat import FULL
-from tests.test_workflow import story_form
+from tests.seeds.test_loadseeds import load, write
+from tests.seeds.test_seedformat import FULL
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status

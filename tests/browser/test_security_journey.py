@@ -7,15 +7,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
-from tests.browser import DESKTOP, requires_chromium, screenshot
+from tests.browser import DESKTOP, PASSWORD, log_in, requires_chromium, screenshot
 
 pytestmark = [
     pytest.mark.browser,
     requires_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "kopi-tubruk-priangan-2026"
 
 
 def collect_csp_violations(page):
@@ -52,11 +50,7 @@ def test_reader_pages_and_the_admin_work_under_the_policy(browser, live_server, 
     for path in reader_pages:
         assert page.goto(live_server.url + path).status == 200
 
-    page.goto(live_server.url + reverse("admin:index"))
-    page.fill("#id_username", "kepala")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"**{reverse('admin:index')}")
+    log_in(page, live_server, "kepala")
 
     page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
     # The admin's scripts ran: the inline "add another" rows and the autocomplete widgets.

@@ -18,9 +18,9 @@ from articles.editorial import revisions, workflow
 from articles.editorial.tags import merge_tags
 from articles.models import Article, DailyViews, Site
 from articles.readers.views import lists
+from tests.editorial.test_revisions import logged_in, save
+from tests.editorial.test_workflow import story
 from tests.factories import make_article, make_section, make_source
-from tests.test_revisions import logged_in, save
-from tests.test_workflow import story
 
 pytestmark = pytest.mark.django_db
 

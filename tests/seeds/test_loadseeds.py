@@ -17,7 +17,7 @@ from articles.seeds.documents import Outcome, export_article, import_story
 from articles.seeds.format import decode, parse
 from tests.factories import make_article
 from tests.seed_documents import documents
-from tests.test_seedformat import FULL, MINIMAL, TAGS_APART
+from tests.seeds.test_seedformat import FULL, MINIMAL, TAGS_APART
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
-from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
+from tests.browser import DESKTOP, PASSWORD, PHONE, log_in, requires_chromium, screenshot
 from tests.factories import make_article, make_staff
 
 pytestmark = [
@@ -19,22 +19,11 @@ pytestmark = [
     # Roles are made by a migration: bring them back after other tests' flushes.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-PASSWORD = "kata-sandi-uji-2026"
 SCHEDULE_AHEAD = timedelta(seconds=15)
 
 
 def staff(username, role):
     return make_staff(role, username, password=PASSWORD)
-
-
-def log_in(browser, live_server, username):
-    page = browser.new_context(viewport=DESKTOP).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp_path):
@@ -47,7 +36,8 @@ def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp
     photo.write_bytes(buffer.getvalue())
 
     # A reporter writes the story and submits it.
-    page = log_in(browser, live_server, "penulis")
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, live_server, "penulis")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.fill("#id_headline", "Banjir Bandang Terjang Tiga Desa di Garut")
     page.fill("#id_dateline", "GARUT, ZONA PRIANGAN")
@@ -76,7 +66,8 @@ def test_reporter_writes_editor_schedules_reader_reads(browser, live_server, tmp
     assert page.get_by_role("button", name="Jadwalkan").count() == 0
 
     # An editor schedules it a little ahead, on the story's own clock (WIB).
-    page = log_in(browser, live_server, "editor")
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, live_server, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/?status=review")
     page.get_by_role("link", name="Banjir Bandang Terjang Tiga Desa di Garut").click()
     go_live = timezone.localtime() + SCHEDULE_AHEAD

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 
 from articles.models import base_slug
-from tests.test_faults import SITE_PORTS, free_port, wait_for
-from tests.test_seedformat import TAGS_APART
+from tests.seeds.test_seedformat import TAGS_APART
+from tests.system.test_faults import SITE_PORTS, free_port, wait_for
 
 
 def project_env(**overrides):

@@ -5,9 +5,9 @@ import pytest
 from articles.models import Article, Byline
 from articles.seeds.documents import export_article
 from tests.factories import make_article, make_editor
-from tests.test_loadseeds import load, write
-from tests.test_seedformat import FULL
-from tests.test_standards import json_ld
+from tests.readers.test_standards import json_ld
+from tests.seeds.test_loadseeds import load, write
+from tests.seeds.test_seedformat import FULL
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ import pytest
 from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from tests import test_faults
 from tests.edge import Varnish, free_port, requires_varnish
 from tests.factories import image_bytes
-from tests.test_faults import Gunicorn, manage, site_env
+from tests.system import test_faults
+from tests.system.test_faults import Gunicorn, manage, site_env
 
 pytestmark = [pytest.mark.faults, requires_varnish]
 # The private Redis and the collected static files of the fault tests.

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Placement, Site
-from tests.browser import DESKTOP, PHONE, requires_chromium, screenshot
+from tests.browser import DESKTOP, PASSWORD, PHONE, log_in, requires_chromium, screenshot
 from tests.factories import make_article, make_section, make_site, make_staff
 
 pytestmark = [
@@ -18,7 +18,6 @@ pytestmark = [
     # Roles are made by a migration: bring them back after other tests' flushes.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-PASSWORD = "kata-sandi-uji-2026"
 PLACE_AHEAD = timedelta(seconds=12)
 
 
@@ -42,11 +41,7 @@ def test_an_editor_places_a_story_on_a_second_site_and_its_readers_find_it_on_ti
     make_staff("Editor", "editor", sites=[priangan, sulawesi], password=PASSWORD)
 
     page = browser.new_context(viewport=DESKTOP).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, "editor")
     page.goto(f"{live_server.url}/admin/articles/article/?situs={priangan.pk}")
     page.get_by_role("link", name="Jembatan Citanduy Dibuka untuk Umum").click()
 
