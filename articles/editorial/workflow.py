@@ -35,6 +35,10 @@ PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
 
 
+# The action a seed import records: not one an editor takes, so not an `Action`.
+IMPORT = "import"
+
+
 class Action(models.TextChoices):
     SUBMIT = "submit", _("Ajukan untuk ditinjau")
     REQUEST_CHANGES = "request_changes", _("Kembalikan ke penulis")
@@ -217,6 +221,39 @@ def perform(article, action, *, user, note="", publish_at=None):
             locked.is_published,
             goes_live=publish_at if action == Action.SCHEDULE else None,
         )
+    return locked
+
+
+def publish_import(article, *, published_at, note, purge=True):
+    """Publish `article`, a story just loaded from a seed document, at `published_at`,
+    or raise `TransitionRefused` for its embargo. Returns the updated article.
+
+    The import saved its content (and bumped its version for an edit) with the row
+    locked; this step sets the status and times, records the change (when the status
+    moves) and purges, as `perform()` does. `purge=False`: the caller loads many
+    stories and purges once at the end.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if reason := embargo_refusal(locked, published_at):
+            raise TransitionRefused(reason)
+        from_status, was_live = locked.status, locked.is_published
+        locked.status = Status.PUBLISHED
+        locked.published_at = published_at
+        locked.first_published_at = locked.first_published_at or published_at
+        locked.save(update_fields=["status", "published_at", "first_published_at", "updated_at"])
+        placements.sync_origin(locked)
+        if from_status != locked.status:  # new, or withdrawn since and loaded again
+            StateChange.objects.create(
+                article=locked,
+                action=IMPORT,
+                from_status=from_status,
+                to_status=locked.status,
+                publish_at=locked.published_at,
+                note=note,
+            )
+        if purge:
+            purge_when_public(locked, was_live, locked.is_published)
     return locked
 
 
