@@ -166,15 +166,10 @@ class Topic(models.Model):
                     )
                 )
             )
-        newest = (
-            "-here__published_at"
-            if "here" in stories.query._filtered_relations
-            else "-published_at"
-        )
         return (
             stories.filter(chosen)
             .annotate(pinned_at=models.Subquery(pinned.values("position")[:1]))
-            .order_by(F("pinned_at").asc(nulls_last=True), newest, "-pk")
+            .order_by(F("pinned_at").asc(nulls_last=True), "-here__published_at", "-pk")
         )
 
 

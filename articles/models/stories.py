@@ -87,16 +87,15 @@ class ArticleQuerySet(models.QuerySet):
         """Of the stories `site` runs, those it is the origin of: what its sitemaps list."""
         return self.filter(site=site)
 
+    # The lists below narrow the stories one site runs (after `published(site)` or
+    # `on_site(site)`), by that site's placement: every list is read on a site.
     def published_in(self, start, end):
-        """Stories published from `start` until before `end` (on a site: there)."""
-        field = "placed_at" if "here" in self.query._filtered_relations else "published_at"
-        return self.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        """Stories published on the site from `start` until before `end`."""
+        return self.filter(placed_at__gte=start, placed_at__lt=end)
 
     def in_section(self, section):
-        """Stories in `section`: on a site (after `published(site)`), that site's kanal."""
-        if "here" in self.query._filtered_relations:
-            return self.filter(placed_section=getattr(section, "pk", section))
-        return self.filter(section=section)
+        """Stories in `section` (a kanal or its key) as the site files them."""
+        return self.filter(placed_section=getattr(section, "pk", section))
 
     def tagged(self, tag):
         """Stories with `tag`, as EXISTS rather than a join.
