@@ -1,7 +1,5 @@
 """Autosave in a real browser: a closed tab's typing comes back into the form."""
 
-from datetime import timedelta
-
 import pytest
 
 from articles.models import Article, Autosave
@@ -15,7 +13,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 PASSWORD = "kata-sandi-uji-2026"
-EMBARGO_AHEAD = timedelta(seconds=6)
 
 
 def log_in(browser, live_server, username):
