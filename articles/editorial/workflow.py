@@ -24,9 +24,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import text
 from ..delivery.purge import purge_when_public
-from ..models import ZONES, Article, Placement, StateChange
+from ..models import Article, Placement, StateChange
 from ..network import may_work_on
 from . import notes, placements
 
@@ -119,11 +118,10 @@ def embargo_refusal(article, publish_at=None):
     embargo = article.embargo_until
     when = publish_at or timezone.now()
     if embargo is not None and when < embargo:
-        local = embargo.astimezone(ZONES[article.time_zone])
         return _(
             "Berita ini diembargo sampai %(when)s; ia tidak dapat terbit atau dijadwalkan "
             "sebelum waktu itu."
-        ) % {"when": text.format_date_line(local, article.time_zone)}
+        ) % {"when": article.date_line_of(embargo)}
     return None
 
 
@@ -276,15 +274,8 @@ def place(article, site, *, user, section=None, publish_at=None, headline="", no
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         reason = placement_refusal(user, locked, site)
-        if (
-            reason is None
-            and section is not None
-            and not site.sections.filter(pk=section.pk).exists()
-        ):
-            reason = _("Kanal %(section)s tidak ada di %(site)s.") % {
-                "section": section,
-                "site": site,
-            }
+        if reason is None and (not_here := site.section_refusal(section)):
+            reason = not_here.messages[0]
         if reason is None and locked.status in (Status.UNPUBLISHED,):
             reason = _("Berita ini sudah ditarik di situs asalnya.")
         if reason is None:

@@ -12,7 +12,6 @@ from django.utils.timezone import make_aware
 from .. import text
 from ..editorial import placements, revisions, workflow
 from ..models import (
-    ZONES,
     Article,
     Editor,
     Photo,
@@ -241,7 +240,7 @@ def import_story(story, *, update=False, site=None, purge=True):
     try:
         article = workflow.publish_import(
             article,
-            published_at=make_aware(story.published_local, ZONES[story.time_zone]),
+            published_at=make_aware(story.published_local, article.zone),
             note="Dimuat dari berkas seed",
             purge=purge,
         )
