@@ -9,3 +9,4 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Registering needs the app registry ready; importing it at the top would be too early.
         from .delivery import checks  # noqa: F401 - registers the deployment checks
+        from .readers import checks as reader_checks  # noqa: F401 - and the version check

@@ -24,15 +24,18 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import text
 from ..delivery.purge import purge_when_public
-from ..models import ZONES, Article, Placement, StateChange
+from ..models import Article, Placement, StateChange
 from ..network import may_work_on
 from . import notes, placements
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
 EDIT_ANY_PERMISSION = "articles.edit_any_article"
+
+
+# The action a seed import records: not one an editor takes, so not an `Action`.
+IMPORT = "import"
 
 
 class Action(models.TextChoices):
@@ -115,11 +118,10 @@ def embargo_refusal(article, publish_at=None):
     embargo = article.embargo_until
     when = publish_at or timezone.now()
     if embargo is not None and when < embargo:
-        local = embargo.astimezone(ZONES[article.time_zone])
         return _(
             "Berita ini diembargo sampai %(when)s; ia tidak dapat terbit atau dijadwalkan "
             "sebelum waktu itu."
-        ) % {"when": text.format_date_line(local, article.time_zone)}
+        ) % {"when": article.date_line_of(embargo)}
     return None
 
 
@@ -220,6 +222,39 @@ def perform(article, action, *, user, note="", publish_at=None):
     return locked
 
 
+def publish_import(article, *, published_at, note, purge=True):
+    """Publish `article`, a story just loaded from a seed document, at `published_at`,
+    or raise `TransitionRefused` for its embargo. Returns the updated article.
+
+    The import saved its content (and bumped its version for an edit) with the row
+    locked; this step sets the status and times, records the change (when the status
+    moves) and purges, as `perform()` does. `purge=False`: the caller loads many
+    stories and purges once at the end.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if reason := embargo_refusal(locked, published_at):
+            raise TransitionRefused(reason)
+        from_status, was_live = locked.status, locked.is_published
+        locked.status = Status.PUBLISHED
+        locked.published_at = published_at
+        locked.first_published_at = locked.first_published_at or published_at
+        locked.save(update_fields=["status", "published_at", "first_published_at", "updated_at"])
+        placements.sync_origin(locked)
+        if from_status != locked.status:  # new, or withdrawn since and loaded again
+            StateChange.objects.create(
+                article=locked,
+                action=IMPORT,
+                from_status=from_status,
+                to_status=locked.status,
+                publish_at=locked.published_at,
+                note=note,
+            )
+        if purge:
+            purge_when_public(locked, was_live, locked.is_published)
+    return locked
+
+
 def placement_refusal(user, article, site):
     """Why `user` may not place `article` on `site` (or change or withdraw it there)."""
     if reason := site_refusal(user, article.site_id) or site_refusal(user, site.pk):
@@ -239,15 +274,8 @@ def place(article, site, *, user, section=None, publish_at=None, headline="", no
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         reason = placement_refusal(user, locked, site)
-        if (
-            reason is None
-            and section is not None
-            and not site.sections.filter(pk=section.pk).exists()
-        ):
-            reason = _("Kanal %(section)s tidak ada di %(site)s.") % {
-                "section": section,
-                "site": site,
-            }
+        if reason is None and (not_here := site.section_refusal(section)):
+            reason = not_here.messages[0]
         if reason is None and locked.status in (Status.UNPUBLISHED,):
             reason = _("Berita ini sudah ditarik di situs asalnya.")
         if reason is None:

@@ -1,16 +1,14 @@
 """What editors choose for readers: "Pilihan Editor" picks and topic pages."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from taggit.models import TaggedItem
 
 from .common import public_url
 from .reference import Section
 from .sites import Site
-from .stories import Article
+from .stories import Article, carrying_tag
 
 
 class EditorPickQuerySet(models.QuerySet):
@@ -157,24 +155,11 @@ class Topic(models.Model):
         pinned = TopicStory.objects.filter(topic=self, article=models.OuterRef("pk"))
         chosen = Q(models.Exists(pinned))
         if self.tag_id is not None:
-            chosen |= Q(
-                models.Exists(
-                    TaggedItem.objects.filter(
-                        tag_id=self.tag_id,
-                        content_type=ContentType.objects.get_for_model(Article),
-                        object_id=models.OuterRef("pk"),
-                    )
-                )
-            )
-        newest = (
-            "-here__published_at"
-            if "here" in stories.query._filtered_relations
-            else "-published_at"
-        )
+            chosen |= Q(carrying_tag(tag_id=self.tag_id))
         return (
             stories.filter(chosen)
             .annotate(pinned_at=models.Subquery(pinned.values("position")[:1]))
-            .order_by(F("pinned_at").asc(nulls_last=True), newest, "-pk")
+            .order_by(F("pinned_at").asc(nulls_last=True), "-here__published_at", "-pk")
         )
 
 

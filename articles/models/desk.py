@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .common import ZONES
 from .reference import Section
 from .sites import Site
 from .stories import Article
@@ -209,4 +208,4 @@ class Assignment(models.Model):
     @property
     def local_due_at(self):
         """The due time on its site's clock (WIB, WITA or WIT)."""
-        return self.due_at.astimezone(ZONES[self.site.time_zone])
+        return self.due_at.astimezone(self.site.zone)

@@ -2,6 +2,7 @@
 other host names it answers on."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http.request import split_domain_port
@@ -121,6 +122,17 @@ class Site(models.Model):
     @property
     def zone(self):
         return ZONES[self.time_zone]
+
+    def section_refusal(self, section):
+        """Why a story of this site cannot be filed in `section` (a kanal the site does
+        not list), as the form error that says so; None when it can."""
+        if section is None or self.sections.filter(pk=section.pk).exists():
+            return None
+        return ValidationError(
+            _("Kanal %(section)s tidak ada di %(site)s; pilih kanal situs itu."),
+            code="section_not_on_site",
+            params={"section": section, "site": self},
+        )
 
     def origin(self, request):
         """`https://zonapriangan.com`: this site's address, on the scheme and port the

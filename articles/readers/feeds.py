@@ -10,9 +10,8 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from .. import text
 from ..media import renditions
-from ..models import ZONES, Article, Partner, Site, public_url, shown_on
+from ..models import Article, Partner, Site, public_url, shown_on
 from . import structured_data
 
 FEED_SIZE = 30
@@ -173,8 +172,7 @@ class PartnerEmbargoFeed(Feed):
         )
 
     def item_title(self, item):
-        local = item.embargo_until.astimezone(ZONES[item.time_zone])
-        return f"[EMBARGO s.d. {text.format_date_line(local, item.time_zone)}] {item.headline}"
+        return f"[EMBARGO s.d. {item.date_line_of(item.embargo_until)}] {item.headline}"
 
     def item_description(self, item):
         return escape(item.body).replace("\n\n", "<br><br>")

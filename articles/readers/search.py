@@ -87,16 +87,16 @@ def clean_query(raw):
     return " ".join(_UNPRINTABLE.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH].strip()
 
 
-def matching(stories, query, share=None):
+def matching(stories, query, made_once=None):
     """`stories` that match `query` (already cleaned), best first, with marked text.
 
-    `share(name, make)` returns what `make()` returns, or what it returned for the
+    `made_once(name, make)` returns what `make()` returns, or what it returned for the
     same name before: the search page shares the ranking and the excerpts between
     readers until the next purge.
     """
-    share = share or made_now
-    ranked_ids = share("ranking", lambda: ranked(stories, query)) if query else []
-    return Results(stories, query, ranked_ids, share)
+    made_once = made_once or made_now
+    ranked_ids = made_once("ranking", lambda: ranked(stories, query)) if query else []
+    return Results(stories, query, ranked_ids, made_once)
 
 
 def ranked(stories, query):
@@ -160,21 +160,21 @@ class Results:
     Each story carries `headline_marked` and `excerpt_marked` for `highlight()`.
     The rows are read afresh, so a story no longer in `stories` (withdrawn since it
     was ranked) is left out and a new headline shows at once. An excerpt follows from
-    the query and the body alone, so `share(name, make)` may keep the excerpts as the
+    the query and the body alone, so `made_once(name, make)` may keep the excerpts as the
     ranking is kept (the search page shares both between purges): the bodies are
     then neither read nor searched again.
     """
 
     ordered = True
 
-    def __init__(self, stories, query, ranked_ids, share=None):
+    def __init__(self, stories, query, ranked_ids, made_once=None):
         self.stories, self.query, self.ranked_ids = stories, query, ranked_ids
-        self.share = share or made_now
+        self.made_once = made_once or made_now
 
     def __getitem__(self, window):
         ids = self.ranked_ids[window]
         marker = Marker(self.query)
-        excerpts = self.share(f"excerpts:{ids}", lambda: self.excerpts(ids, marker))
+        excerpts = self.made_once(f"excerpts:{ids}", lambda: self.excerpts(ids, marker))
         stories = self.stories.in_order(ids)
         for story in stories:
             story.headline_marked = marker.marked(story.headline_here)
@@ -191,7 +191,7 @@ class Results:
 
 
 def made_now(name, make):
-    """A `share` that keeps nothing: `make()` every time."""
+    """A `made_once` that keeps nothing: `make()` every time."""
     return make()
 
 

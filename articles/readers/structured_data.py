@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.utils.text import Truncator
 
 from ..media import renditions
-from ..models import ZONES, public_url
+from ..models import public_url
 
 # Static images, drawn to the sizes Google and social cards ask for.
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
@@ -36,7 +36,7 @@ def news_article(article, request):
     lists the story's bylines in page order when it has any, else its editor.
     """
     url = article.canonical_url(request)
-    zone = ZONES[article.time_zone]
+    zone = article.zone
     organisation = publisher(request)
     published = article.published_at_here
     modified = article.content_updated_at or published

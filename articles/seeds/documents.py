@@ -10,17 +10,14 @@ from django.db.models.functions import Lower
 from django.utils.timezone import make_aware
 
 from .. import text
-from ..delivery.purge import purge_when_public
 from ..editorial import placements, revisions, workflow
 from ..models import (
-    ZONES,
     Article,
     Editor,
     Photo,
     RelatedLink,
     Site,
     Source,
-    StateChange,
     base_slug,
 )
 from . import format as seedformat
@@ -163,15 +160,18 @@ def stored_story(story):
     return (
         stories.filter(seed_headline=story.headline).first()
         or stories.filter(
-            slug=base_slug(story.headline), seed_headline=None, state_changes__action="import"
+            slug=base_slug(story.headline),
+            seed_headline=None,
+            state_changes__action=workflow.IMPORT,
         ).first()
     )
 
 
 @transaction.atomic
-def import_story(story, *, update=False, site=None):
+def import_story(story, *, update=False, site=None, purge=True):
     """Store a parsed story as a published article of `site` (by default the site its
-    dateline names), idempotently.
+    dateline names), idempotently. It is published through the workflow;
+    `purge=False` leaves purging to a caller that loads many (`loadseeds`).
 
     An identical stored story is left as it is; a different one is overwritten only
     with `update=True`, so that a second load never clobbers what editors changed
@@ -200,7 +200,6 @@ def import_story(story, *, update=False, site=None):
     else:  # a draft until the import publishes it; save() picks a free slug
         article = Article(site=site or site_for_dateline(story.dateline))
         outcome = Outcome.CREATED
-    previous_status = article.status
 
     # The story's own caption and credit; a photo it already shows stays as it is
     # (other stories may use it), one it lacks is made for the caption to stand under.
@@ -218,12 +217,6 @@ def import_story(story, *, update=False, site=None):
     article.end_mark = story.end_mark
     article.editor = find_or_create_named(Editor, story.editor)
     article.time_zone = story.time_zone
-    article.published_at = make_aware(story.published_local, ZONES[story.time_zone])
-    # Loading publishes, so a story under embargo is refused like any other publish.
-    if reason := workflow.embargo_refusal(article, article.published_at):
-        raise ValidationError(reason, code="embargo")
-    article.status = Article.Status.PUBLISHED
-    article.first_published_at = article.first_published_at or article.published_at
     article.full_clean(exclude=["slug"])
     article.save()
     placements.sync_origin(article)
@@ -243,17 +236,17 @@ def import_story(story, *, update=False, site=None):
         )
         for position, link in enumerate(story.related_links)
     )
-    if previous_status != article.status:  # new, or withdrawn since and loaded with --update
-        StateChange.objects.create(
-            article=article,
-            action="import",
-            from_status=previous_status,
-            to_status=article.status,
-            publish_at=article.published_at,
+    # Loading publishes, so a story under embargo is refused like any other publish.
+    try:
+        article = workflow.publish_import(
+            article,
+            published_at=make_aware(story.published_local, article.zone),
             note="Dimuat dari berkas seed",
+            purge=purge,
         )
+    except workflow.TransitionRefused as refused:
+        raise ValidationError(refused.message, code="embargo") from refused
     revisions.record(article, note=f"Dimuat dari seed ({outcome.value})")
-    purge_when_public(article, article.is_published)
     return _result(article, outcome, story)
 
 

@@ -9,11 +9,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import text
 from ..delivery import headers
 from ..delivery.fragments import shared_between_purges
 from ..media import renditions
-from ..models import ZONES
 from ..readers import search
 
 register = template.Library()
@@ -58,7 +56,7 @@ def story_time(story, css_class="story-time"):
 @register.filter
 def live_time(update, article):
     """A live update's time on its story's clock: `14 Mei 2022, 18:45 WIB`."""
-    return text.format_date_line(update.at.astimezone(ZONES[article.time_zone]), article.time_zone)
+    return article.date_line_of(update.at)
 
 
 CARD_PHOTO_SIZES = "(min-width: 600px) 160px, 96px"

@@ -334,3 +334,19 @@ def test_the_sqlite_index_follows_every_write():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {FTS5_TABLE} WHERE {FTS5_TABLE} MATCH 'cimahi'")
         assert cursor.fetchone() == (0,)
+
+
+def test_what_the_page_makes_once_is_asked_for_by_name():
+    """`made_once(name, make)` keeps the ranking and each page's excerpts by name."""
+    make_article(headline="Banjir di Garut", body="Air naik di Garut.")
+    kept = {}
+
+    def made_once(name, make):
+        if name not in kept:
+            kept[name] = make()
+        return kept[name]
+
+    for _ in range(2):
+        [story] = matching(Article.objects.published(), "garut", made_once=made_once)
+        assert story.headline == "Banjir di Garut"
+    assert sorted(kept) == [f"excerpts:[{story.pk}]", "ranking"]

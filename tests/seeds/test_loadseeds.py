@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 
-from articles.models import Article, DailyViews, Editor, Photo, RelatedLink, Source
+from articles.models import Article, DailyViews, Editor, Photo, RelatedLink, Source, StateChange
 from articles.seeds.documents import Outcome, export_article, import_story
 from articles.seeds.format import decode, parse
 from tests.factories import make_article
@@ -338,3 +338,24 @@ def test_what_the_database_keeps_otherwise_is_reported_line_by_line(tmp_path):
     assert f"{path}:24: 'banjir' tidak disimpan" in out
     ok, out, _ = load(path)  # the same story, as the database keeps it
     assert ok and "tidak berubah" in out
+
+
+def test_a_bulk_load_purges_once_at_its_end_not_once_per_story(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    edge_purges = []
+    monkeypatch.setattr(
+        "articles.delivery.purge.queue_purge", lambda tags, **kwargs: edge_purges.append(tags)
+    )
+    paths = [
+        write(tmp_path, f"{number}.txt", FULL.replace(HEADLINE, f"{HEADLINE} {number}", 1))
+        for number in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        ok, out, _ = load(*paths)
+    assert ok and out.count("dibuat") == 3
+    assert Article.objects.published().count() == 3
+    assert edge_purges == [[f"site-{Article.objects.first().site_id}"]]
+    assert set(
+        StateChange.objects.filter(action="import").values_list("article__headline", flat=True)
+    ) == {f"{HEADLINE} {number}" for number in range(3)}

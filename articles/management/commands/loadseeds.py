@@ -10,6 +10,8 @@ dateline the story opens with ("ZONA PRIANGAN -"), else to the default site.
 A story keeps how its file was written, so `exportseed` gives the file back byte for
 byte; where the database keeps something otherwise (a name it already had in other
 capitals, a tag given twice), the file's line and the stored one are reported.
+
+The sites of the stories that changed are purged once, when every file is loaded.
 """
 
 from pathlib import Path
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.delivery.purge import purge_sites, story_site_ids
 from articles.models import Site
 from articles.seeds import format as seedformat
 from articles.seeds.documents import Outcome, import_story, link_related_titles
@@ -43,10 +46,11 @@ class Command(BaseCommand):
         site = self._site(options["site"]) if options["site"] else None
         files = self._seed_files(options["paths"] or [Path(settings.BASE_DIR) / "seeds"])
         failures = 0
+        changed_site_ids = set()
         for path in files:
             try:
                 story = seedformat.parse(seedformat.decode(path.read_bytes()))
-                result = import_story(story, update=options["update"], site=site)
+                result = import_story(story, update=options["update"], site=site, purge=False)
             except seedformat.SeedFormatError as error:
                 failures += 1
                 self.stderr.write(self.style.ERROR(f"{path}:{error.line}: {error.message}"))
@@ -59,12 +63,16 @@ class Command(BaseCommand):
                 failures += 1
                 self.stderr.write(self.style.ERROR(f"{path}: {error}"))
                 continue
+            if result.outcome in (Outcome.CREATED, Outcome.UPDATED):
+                changed_site_ids |= story_site_ids(result.article)
             style = self.style.WARNING if result.outcome is Outcome.KEPT else self.style.SUCCESS
             self.stdout.write(style(f"{path}: {result.article.headline} — {result.outcome.value}"))
             for difference in result.differences:
                 self.stdout.write(
                     self.style.WARNING(f"{path}:{difference.line}: {_said(difference)}")
                 )
+        if changed_site_ids:
+            purge_sites(changed_site_ids)
         linked = link_related_titles()
         if linked:
             self.stdout.write(f"{linked} tautan Baca Juga terhubung ke beritanya.")

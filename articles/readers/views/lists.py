@@ -51,8 +51,9 @@ class StoryListView(ReaderListsMixin, ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
-    # `choose_stories(stories, subject_pk)`, for lists narrowed by their subject's key
-    # alone: their SQL is then compiled once per process (`precompiled.PrecompiledList`).
+    # `choose_stories(stories, subject_pk)`, in place of `filter_stories`, for lists
+    # narrowed by their subject's key alone: their SQL is then compiled once per
+    # process (`precompiled.PrecompiledList`).
     choose_stories = None
     shares_cards = True
 
@@ -174,9 +175,6 @@ class SectionView(StoryListView):
         listed = next((section for section in sections if section.slug == slug), None)
         return listed or get_object_or_404(self.request.site.sections, slug=slug)
 
-    def filter_stories(self, stories):
-        return stories.in_section(self.subject)
-
     @staticmethod
     def choose_stories(stories, kanal_pk):
         return stories.in_section(kanal_pk)
@@ -247,9 +245,6 @@ class EditorView(StoryListView):
             slug=self.kwargs["slug"],
         )
 
-    def filter_stories(self, stories):
-        return stories.filter(editor=self.subject)
-
     @staticmethod
     def choose_stories(stories, editor_pk):
         return stories.filter(editor_id=editor_pk)
@@ -264,9 +259,6 @@ class SourceView(StoryListView):
         return get_object_or_404(
             shown_on(self.request.site, Source.objects, "sources"), slug=self.kwargs["slug"]
         )
-
-    def filter_stories(self, stories):
-        return stories.filter(sources=self.subject)
 
     @staticmethod
     def choose_stories(stories, source_pk):

@@ -40,11 +40,8 @@ class ArticleDetailView(ReaderListsMixin, DetailView):
     shares_story_markup = True
     page_cache_parameters = {"page"}  # the page cache keeps each page of the story
 
-    def get_queryset(self):
-        return Article.objects.published(self.request.site).select_related(*PAGE_JOINS)
-
     def get_object(self, queryset=None):
-        """The story as `get_queryset()` finds it, in SQL compiled once per process."""
+        """The story as the site publishes it, in SQL compiled once per process."""
         story = story_for_page(self.request.site, self.kwargs["slug"])
         if story is None:
             raise Http404("Berita tidak ditemukan.")
