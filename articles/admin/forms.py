@@ -81,7 +81,7 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if "embargo_until" in self.fields and self.instance.embargo_until:
             # Shown, and read back (`clean_embargo_until`), on the story's own clock.
-            zone = ZONES[self.instance.time_zone]
+            zone = self.instance.zone
             self.initial["embargo_until"] = self.instance.embargo_until.astimezone(zone).replace(
                 tzinfo=None
             )
@@ -113,15 +113,8 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         site, section = cleaned.get("site", self.instance.site), cleaned.get("section")
-        if site and section and not site.sections.filter(pk=section.pk).exists():
-            self.add_error(
-                "section",
-                ValidationError(
-                    _("Kanal %(section)s tidak ada di %(site)s; pilih kanal situs itu."),
-                    code="section_not_on_site",
-                    params={"section": section, "site": site},
-                ),
-            )
+        if site and (not_here := site.section_refusal(section)):
+            self.add_error("section", not_here)
         if cleaned.get("photo_image") and not (cleaned.get("photo_caption") or "").strip():
             self.add_error("photo_caption", _("Tulis keterangan untuk foto ini."))
         if self.instance.pk:
@@ -294,15 +287,8 @@ class AssignmentForm(forms.ModelForm):
     def _check_site(self, cleaned):
         site, section = cleaned.get("site"), cleaned.get("section")
         reporter = cleaned.get("reporter")
-        if site and section and not site.sections.filter(pk=section.pk).exists():
-            self.add_error(
-                "section",
-                ValidationError(
-                    _("Kanal %(section)s tidak ada di %(site)s; pilih kanal situs itu."),
-                    code="section_not_on_site",
-                    params={"section": section, "site": site},
-                ),
-            )
+        if site and (not_here := site.section_refusal(section)):
+            self.add_error("section", not_here)
         if site and reporter and not may_work_on(reporter, site.pk):
             self.add_error(
                 "reporter",

@@ -16,7 +16,6 @@ from .. import text
 from ..delivery.purge import purge_on_commit, purge_when_public, story_site_ids
 from ..editorial import autosave, notes, placements, presence, revisions, workflow
 from ..models import (
-    ZONES,
     Article,
     ArticleSource,
     Byline,
@@ -444,7 +443,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.state_changes.select_related("actor", "site")
 
     def _workflow_context(self, request, article):
-        zone = ZONES[article.time_zone]
+        zone = article.zone
         return {
             "workflow_actions": workflow.allowed_actions(request.user, article),
             "schedule_action": workflow.Action.SCHEDULE,
@@ -483,7 +482,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 for placement in shown
             ],
             "placement_sites": [(site, list(site.sections.all())) for site in targets],
-            "placement_default": timezone.localtime(timezone=ZONES[article.time_zone]).strftime(
+            "placement_default": timezone.localtime(timezone=article.zone).strftime(
                 "%Y-%m-%dT%H:%M"
             ),
         }

@@ -21,7 +21,7 @@ from django.views import View
 from taggit.models import Tag
 
 from ..editorial import autosave, notes, presence, revisions, workflow
-from ..models import ZONES, Article, Note, Placement, Revision, Section, Site
+from ..models import Article, Note, Placement, Revision, Section, Site
 from ..readers.views.story import ArticlePreviewView
 
 
@@ -240,7 +240,7 @@ def schedule_time(value, article):
         local = datetime.fromisoformat(value)
     except ValueError:
         raise workflow.TransitionRefused(_("Waktu jadwal tidak dapat dibaca.")) from None
-    return timezone.make_aware(local.replace(tzinfo=None), ZONES[article.time_zone])
+    return timezone.make_aware(local.replace(tzinfo=None), article.zone)
 
 
 class WorkflowView(StoryAdminView):
