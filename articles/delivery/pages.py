@@ -43,37 +43,41 @@ def page_cache_seconds(request):
 
 def is_shared_request(request):
     """Whether the page asked for is the same for every anonymous reader, so that the
-    page cache and the edge may keep it: GET or HEAD, without a session or messages
-    cookie, outside the admin, on the host as its site names it, with no query
-    parameter but those its view makes the page from (a search's results and every
-    other query string are rendered for their reader alone)."""
-    return (
-        request.method in ("GET", "HEAD")
-        and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
-        and not request.path.startswith(f"/{settings.ADMIN_URL}")
-        and is_canonical_host(request)
-        and keyed_query(request) is not None
-    )
+    page cache and the edge may keep it (`shared_query`)."""
+    return shared_query(request) is not None
+
+
+def shared_query(request):
+    """The query string an anonymous reader's page is shared under, in one spelling, or
+    None when the page is that reader's alone: not GET or HEAD, a session or messages
+    cookie, the admin, a host not named as its site names it, or a query parameter its
+    view does not make the page from (a search's results, a tracking tag).
+
+    Worked out once per request: the edge headers and the page cache both ask."""
+    if not hasattr(request, "shared_query"):
+        request.shared_query = (
+            _view_query(request)
+            if request.method in ("GET", "HEAD")
+            and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+            and not request.path.startswith(f"/{settings.ADMIN_URL}")
+            and is_canonical_host(request)
+            else None
+        )
+    return request.shared_query
 
 
 def page_key(request):
     """The cache key of this request's page, or None when it must not come from the cache."""
-    if (
-        settings.PAGE_CACHE_SECONDS <= 0
-        or request.method != "GET"
-        or not is_shared_request(request)
-    ):
-        return None
-    query = keyed_query(request)
-    if query is None:
+    query = shared_query(request)
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET" or query is None:
         return None
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"page:{hashlib.blake2b(url.encode(), digest_size=16).hexdigest()}"
 
 
-def keyed_query(request):
-    """The query string the page is kept under: the parameters its view makes it from
-    (`page_cache_parameters`), in one spelling; None when there are others."""
+def _view_query(request):
+    """The parameters the request's view makes its page from (`page_cache_parameters`),
+    in one spelling; None when there are others."""
     if not request.GET:
         return ""
     try:
