@@ -10,11 +10,19 @@ URLs), `sites` (the sites of the network and their host names), `reference` (edi
 sources, kanal, photos, embargo partners), `parts` (what a story is made of besides
 its own row: placements, cited sources, Baca Juga links, bylines, live updates),
 `stories` (`Article` and the queryset beside it), `history` (state changes,
-revisions), `desk` (autosaves, notes, notifications, desk preferences, assignments),
+revisions), `collaboration` (autosaves, notes, notifications, desk preferences,
+assignments),
 `curation` (editor picks, topics), `readership` (daily view counts and flushed
 batches). A model's app label is `articles` wherever in the package it is defined.
 """
 
+from .collaboration import (
+    Assignment,
+    Autosave,
+    DeskPreference,
+    Note,
+    Notification,
+)
 from .common import (
     ZONES,
     StoryTimeZone,
@@ -27,13 +35,6 @@ from .curation import (
     Topic,
     TopicStory,
     editor_picks,
-)
-from .desk import (
-    Assignment,
-    Autosave,
-    DeskPreference,
-    Note,
-    Notification,
 )
 from .history import (
     Revision,

@@ -1,5 +1,5 @@
-"""The desk around the stories: each user's notifications and e-mail preference, and
-the planning of coverage (assignments, their drafts, the day's calendar)."""
+"""How editors work together, in the desk: each user's notifications and e-mail
+preference, and the planning of coverage (assignments, their drafts, the day's calendar)."""
 
 from datetime import datetime, timedelta
 

@@ -1,5 +1,6 @@
-"""The newsroom desk around a story: autosaves, notes between editors,
-notifications, each user's desk preferences, and the planning budget."""
+"""How editors work together on stories: autosaves, notes between editors,
+notifications, each user's desk preferences, and the planning budget.
+("Desk" means the editors' admin alone: `DeskPreference` is a choice made there.)"""
 
 from django.conf import settings
 from django.db import models
