@@ -15,7 +15,7 @@ from django.http.request import split_domain_port
 from .models import Photo, Site
 
 # Host -> site, per process: every reader request needs it, and sites rarely change.
-# A change in the admin clears this process's copy at once (`forget_sites`); other
+# A change clears this process's copy once it commits (`forget_sites`); other
 # processes see it within SITE_CACHE_SECONDS.
 SITE_CACHE_SECONDS = 60
 _sites_by_host = {}

@@ -1,5 +1,6 @@
 """Reference data the stories use: editors, sources, kanal, tags (with merging), photos
-and embargo partners. A change to what readers see of them reaches the pages at once."""
+and embargo partners. A change to what readers see of them reaches the pages at once,
+made here or anywhere else (`readers.signals`)."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -8,42 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from ..delivery.purge import purge_on_commit
 from ..editorial.tags import merge_tags
 from ..models import Editor, Partner, Photo, Section, Source
 from ..network import upload_sites, user_photos, works_on_every_site
-from ..readers.navigation import kanal_changed
 from .forms import HTTPS_URLS, MergeTagsForm, SectionAdminForm, make_renditions_soon
-
-
-class ShownToReadersMixin:
-    """Names and slugs readers see on story pages and lists (kanal, tag, editor, source):
-    a change or a deletion in the admin reaches every page at once, not after a cache period.
-
-    At the edge, only the pages that show the row (`edge_tag`: `tag-12` is on the tag's
-    page and on its stories' pages); without one, every page of the network.
-    """
-
-    edge_tag = None
-
-    def shown_to_readers_changed(self, rows):
-        tags = [f"{self.edge_tag}-{row.pk}" for row in rows] if self.edge_tag else None
-        purge_on_commit(edge_tags=tags)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self.shown_to_readers_changed([obj])
-
-    def delete_model(self, request, obj):
-        pk = obj.pk  # deleting clears it
-        super().delete_model(request, obj)
-        obj.pk = pk
-        self.shown_to_readers_changed([obj])
-
-    def delete_queryset(self, request, queryset):
-        rows = list(queryset)
-        super().delete_queryset(request, queryset)
-        self.shown_to_readers_changed(rows)
 
 
 class StoryCountMixin:
@@ -120,8 +89,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Editor)
-class EditorAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
-    edge_tag = "editor"
+class EditorAdmin(StoryCountMixin, admin.ModelAdmin):
     list_display = ["name", "user", "story_count"]
     list_select_related = ["user"]
     search_fields = ["name"]
@@ -130,10 +98,9 @@ class EditorAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
+class SourceAdmin(StoryCountMixin, admin.ModelAdmin):
     """A source still cited by a story cannot be deleted (the database protects it)."""
 
-    edge_tag = "source"
     story_relation = "articlesource"
     list_display = ["name", "url", "story_count"]
     search_fields = ["name"]
@@ -142,23 +109,19 @@ class SourceAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ShownToReadersMixin, StoryCountMixin, admin.ModelAdmin):
+class SectionAdmin(StoryCountMixin, admin.ModelAdmin):
     form = SectionAdminForm
     list_display = ["name", "position", "story_count"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def shown_to_readers_changed(self, rows):
-        kanal_changed()  # the navigation's kanal list too, on every page
-
 
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(ShownToReadersMixin, StoryCountMixin, TaggitTagAdmin):
-    edge_tag = "tag"
+class TagAdmin(StoryCountMixin, TaggitTagAdmin):
     story_relation = "taggit_taggeditem_items"
     list_display = ["name", "slug", "story_count"]
     actions = ["merge"]

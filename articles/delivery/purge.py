@@ -9,7 +9,7 @@ host name keeps its own generation, part of every cached page's key. Every
 write that changes what readers can see of a story calls `purge_when_public()`,
 which purges the sites the story runs on (its origin and its placements);
 drafts and other unseen work leave the cache alone. Names shown on every site
-(kanal, tags, editors, sources) purge the whole network (`purge_public_pages()`).
+(kanal, tags, editors, sources) purge every site when they change (`readers.signals`).
 A purge reaches the edge too (`edge.queue_purge`), once the change commits.
 """
 

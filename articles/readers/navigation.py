@@ -16,7 +16,7 @@ from ..models import Article, Site
 
 NAVIGATION_CACHE_KEY = "navigation-sections:{site}"
 # Every page shows the navigation, and kanal pages take their kanal from it; editors
-# rarely change the list, and a change in the admin drops it (`kanal_changed`).
+# rarely change the list, and any change to it drops it (`kanal_changed`, `signals`).
 NAVIGATION_CACHE_SECONDS = 300
 STORIES_PER_BLOCK = 4
 

@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.delivery.purge import purge_public_pages
 from articles.models import Section, Site, SiteAlias, StoryTimeZone
 
 DEMO_SITES = [
@@ -43,7 +42,6 @@ class Command(BaseCommand):
                 SiteAlias.objects.update_or_create(domain=alias, defaults={"site": site})
             site.sections.add(*(self._section(title, order) for order, title in enumerate(kanal)))
             self.stdout.write(f"  {name:14} http://{domain}:8000/ ({zone})")
-        transaction.on_commit(purge_public_pages)
 
     @staticmethod
     def _section(name, position):
