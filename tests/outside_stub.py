@@ -106,11 +106,16 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that hangs up (refused a certificate, reached its size cap) is expected."""
+
+
 class StubServer:
     def __init__(self):
         self.directory = tempfile.mkdtemp(prefix="outside-stub-")
         self.ca, cert, key = make_certificates(self.directory)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
