@@ -304,3 +304,12 @@ def test_a_link_card_names_the_url_and_the_provider(db):
     html = render_to_string("includes/embed_card.html", {"embed": embed})
     assert "Instagram" in html and INSTAGRAM in html and "Lama" not in html
     assert "embed--link" in html and "<img" not in html and "<iframe" not in html
+
+
+@pytest.mark.parametrize("answer", [b"<html>bukan json</html>", b"[1, 2]", b"\xff\xfe"])
+def test_an_answer_that_is_no_oembed_object_is_a_link_card(db, stub_providers, answer):
+    stub_providers.routes["/oembed/youtube"] = bytes_reply(answer, "application/json")
+    embed = Embed.objects.create(url=YOUTUBE, provider="youtube")
+    assert embeds.fetch_embed.call(embed.pk) == Embed.Status.LINK
+    embed.refresh_from_db()
+    assert embed.error and embed.retry_after and not embed.title
