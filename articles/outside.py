@@ -19,6 +19,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -226,7 +227,13 @@ def _fetch_once(url, allowed_hosts, internal_hosts, deadline, max_bytes, allow_h
     else:
         connection = _PinnedHTTPConnection(host, addresses, port, remaining)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # Socket timeouts bound each read; this bounds the whole (a host dripping its headers
+    # a byte at a time): at the deadline the socket is shut, and what reads it fails.
+    watchdog = threading.Timer(remaining, _cut, args=(connection,))
+    watchdog.daemon = True
     try:
+        connection.connect()
+        watchdog.start()
         connection.request(
             "GET",
             path,
@@ -250,16 +257,30 @@ def _fetch_once(url, allowed_hosts, internal_hosts, deadline, max_bytes, allow_h
             content_type=(answer.getheader("Content-Type") or "").split(";")[0].strip().lower(),
             body=body,
         )
-    except TimeoutError as error:
-        raise TooSlow(f"{url}: lewat batas waktu") from error
-    except ssl.SSLError as error:
-        raise Unreachable(f"{url}: TLS gagal ({error})") from error
-    except (http.client.HTTPException, ValueError) as error:
-        raise BadResponse(f"{url}: jawaban tidak sah ({error})") from error
-    except OSError as error:
-        raise Unreachable(f"{url}: tidak bisa dihubungi ({error})") from error
+    except OutsideError:
+        raise
+    except Exception as error:
+        if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
+            raise TooSlow(f"{url}: lewat batas waktu") from error
+        if isinstance(error, ssl.SSLError):
+            raise Unreachable(f"{url}: TLS gagal ({error})") from error
+        if isinstance(error, http.client.HTTPException | ValueError):
+            raise BadResponse(f"{url}: jawaban tidak sah ({error})") from error
+        if isinstance(error, OSError):
+            raise Unreachable(f"{url}: tidak bisa dihubungi ({error})") from error
+        raise
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _cut(connection):
+    sock = getattr(connection, "pinned", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
 
 
 def _remaining(deadline, url):
@@ -275,8 +296,9 @@ def _read_capped(answer, connection, deadline, max_bytes, url):
     while True:
         # The response keeps the socket after the connection lets go of it (Connection: close).
         connection.pinned.settimeout(_remaining(deadline, url))
-        chunk = answer.read1(CHUNK) if hasattr(answer, "read1") else answer.read(CHUNK)
+        chunk = answer.read1(CHUNK)
         if not chunk:
+            _remaining(deadline, url)  # cut short by the deadline, not a whole body
             return bytes(received)
         received += chunk
         if len(received) > max_bytes:

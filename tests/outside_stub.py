@@ -193,3 +193,16 @@ def unsized_reply(size):
         request.close_connection = True
 
     return answer
+
+
+def drip_headers_reply(every):
+    """The status line and then headers one byte at a time, for ever slower than the cap."""
+
+    def answer(request):
+        request.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(200):
+            request.wfile.write(b"X")
+            request.wfile.flush()
+            time.sleep(every)
+
+    return answer

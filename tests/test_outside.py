@@ -10,6 +10,7 @@ import pytest
 from articles import outside
 from tests.outside_stub import (
     bytes_reply,
+    drip_headers_reply,
     drip_reply,
     json_reply,
     redirect,
@@ -220,6 +221,17 @@ def test_time_cap_covers_the_whole_body_not_each_read(outside_stub):
         outside.fetch(
             outside_stub.url("/drip"), allowed_hosts=["localhost"], internal_hosts=["localhost"],
             timeout=1,
+        )  # fmt: skip
+    assert time.monotonic() - started < 2
+
+
+def test_time_cap_covers_headers_dripped_a_byte_at_a_time(outside_stub):
+    outside_stub.routes["/drip-headers"] = drip_headers_reply(every=0.1)
+    started = time.monotonic()
+    with pytest.raises(outside.TooSlow):
+        outside.fetch(
+            outside_stub.url("/drip-headers"), allowed_hosts=["localhost"],
+            internal_hosts=["localhost"], timeout=1,
         )  # fmt: skip
     assert time.monotonic() - started < 2
 

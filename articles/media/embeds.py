@@ -61,6 +61,8 @@ class EmbedProvider:
 
 
 YOUTUBE_ID = r"[A-Za-z0-9_-]{11}"
+# What a pasted URL may hold (RFC 3986's characters): no spaces, quotes or angle brackets.
+URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+")
 PROVIDERS = {
     "youtube": EmbedProvider(
         name="youtube",
@@ -165,7 +167,7 @@ def registry():
 def embed_provider(url):
     """The provider's name ("youtube", "instagram", "x", "tiktok", "facebook") of an embed
     URL, or None for any other URL."""
-    if not isinstance(url, str) or len(url) > 1000 or any(c.isspace() for c in url):
+    if not isinstance(url, str) or len(url) > 1000 or not URL_CHARACTERS.fullmatch(url):
         return None
     for provider in PROVIDERS.values():
         if any(re.match(pattern, url) for pattern in provider.patterns):

@@ -39,6 +39,8 @@ UNKNOWN = [
     "https://evil.test/?u=https://youtu.be/dQw4w9WgXcQ",
     "javascript:alert(1)//https://youtu.be/dQw4w9WgXcQ",
     "https://youtu.be/dQw4w9WgXcQ\n<script>",
+    'https://youtu.be/dQw4w9WgXcQ"><script>',
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ&x=<b>",
     "",
     None,
 ]
