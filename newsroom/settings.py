@@ -319,6 +319,13 @@ if MEDIA_S3_BUCKET:
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Embeds (articles.media.embeds): Instagram's and Facebook's oEmbed need a Meta app's
+# token ("APP_ID|CLIENT_TOKEN"); without it their embeds are link cards.
+META_OEMBED_TOKEN = env("META_OEMBED_TOKEN", default="")
+# Fetches from outside (articles.outside) never reach our own networks (loopback, private,
+# link-local) unless the host is named here, e.g. the newsroom's own WordPress.
+FETCH_INTERNAL_HOSTS = env.list("FETCH_INTERNAL_HOSTS", default=[])
+
 
 # Logs go to standard error, from servers and commands alike: what a command prints on
 # standard output is its result (`exportseed SLUG > story.txt` writes the story alone).

@@ -33,6 +33,26 @@ def database_queue(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def _outside_server():
+    from tests.outside_stub import StubServer
+
+    server = StubServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outside_stub(_outside_server, monkeypatch):
+    """An HTTPS stand-in for outside hosts on loopback (tests/outside_stub.py), its
+    certificate trusted by articles.outside for this test alone."""
+    from articles import outside
+
+    _outside_server.reset()
+    monkeypatch.setattr(outside, "tls_context", _outside_server.client_context)
+    return _outside_server
+
+
 @pytest.fixture
 def seed_dir():
     return Path(settings.BASE_DIR) / "seeds"

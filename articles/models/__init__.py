@@ -13,7 +13,8 @@ its own row: placements, cited sources, Baca Juga links, bylines, live updates),
 revisions), `collaboration` (autosaves, notes, notifications, desk preferences,
 assignments),
 `curation` (editor picks, topics), `readership` (daily view counts and flushed
-batches). A model's app label is `articles` wherever in the package it is defined.
+batches), `embeds` (embedded posts and videos by URL; imports none of the others). A
+model's app label is `articles` wherever in the package it is defined.
 """
 
 from .collaboration import (
@@ -35,6 +36,10 @@ from .curation import (
     Topic,
     TopicStory,
     editor_picks,
+)
+from .embeds import (
+    PROVIDER_NAMES,
+    Embed,
 )
 from .history import (
     Revision,
@@ -81,11 +86,13 @@ __all__ = [
     "DeskPreference",
     "Editor",
     "EditorPick",
+    "Embed",
     "LiveUpdate",
     "Note",
     "Notification",
     "PAGE_JOINS",
     "PICKS_SHOWN",
+    "PROVIDER_NAMES",
     "Partner",
     "Photo",
     "Placement",
