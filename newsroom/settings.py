@@ -290,10 +290,10 @@ PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=20_000)
 PHOTO_MAX_ASPECT = env.int("PHOTO_MAX_ASPECT", default=20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # No base_url: the storage has no public address, and nothing serves its folder.
+    # No public address (its url() refuses), and nothing serves its folder.
     "originals": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PHOTO_ORIGINALS_ROOT, "base_url": None},
+        "BACKEND": "articles.media.images.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PHOTO_ORIGINALS_ROOT},
     },
     "staticfiles": {
         "BACKEND": (

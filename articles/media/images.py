@@ -21,6 +21,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
@@ -188,7 +189,11 @@ def make_master(file):
     comments.
     """
     file.seek(0)
-    with Image.open(file, formats=list(FORMATS)) as original:
+    with warnings.catch_warnings():
+        # Checked against PHOTO_MAX_PIXELS on upload (Pillow warns from 89 MP).
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        original = Image.open(file, formats=list(FORMATS))
+    with original:
         image_format = original.format
         orientation = original.getexif().get(ExifTags.Base.Orientation)
         width, height = original.size
@@ -225,6 +230,14 @@ def _transposed(image, orientation):
         8: Image.Transpose.ROTATE_90,
     }.get(orientation)
     return image.transpose(method) if method is not None else image
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files with no public address: the originals. `url()` refuses, so no template or
+    admin page can link one by mistake; the folder is outside MEDIA_ROOT and unserved."""
+
+    def url(self, name):
+        raise ValueError("Berkas asli foto tidak punya alamat publik.")
 
 
 class PhotoUploadField(forms.ImageField):
@@ -271,8 +284,10 @@ class PhotoImageField(models.ImageField):
                 kept = getattr(model_instance, self.original_field)
                 kept.save(file.name, file.file, save=False)
             file.seek(0)
-            with Image.open(file, formats=list(FORMATS)) as image:
-                small = max(image.size) <= MASTER_SIDE
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(file, formats=list(FORMATS)) as image:
+                    small = max(image.size) <= MASTER_SIDE
             if small or not self.original_field:
                 master, _, _ = make_master(file)
                 file.file, file.name = master, master.name

@@ -53,7 +53,8 @@ class Command(BaseCommand):
                     ready += 1
                 else:
                     unreadable += 1
-                    self.stderr.write(f"{photo.image.name or photo.original.name}: tidak bisa dibaca")
+                    name = photo.image.name or photo.original.name
+                    self.stderr.write(f"{name}: tidak bisa dibaca")
             cache.set(PROGRESS_KEY, photo.pk, PROGRESS_SECONDS)
         cache.delete(PROGRESS_KEY)  # finished: the next run goes through every photo again
         self.stdout.write(f"{ready} foto {'diantrekan' if background else 'siap'}.")
