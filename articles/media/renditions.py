@@ -27,7 +27,7 @@ from django_tasks import task
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..models import Photo
-from .images import make_master, upright_size
+from .images import DECODE_ERRORS, make_master, master_size, upright_size
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def make_renditions(master_name, use, focal=()):
             every = made["avif"] + made["webp"] + made["jpg"]
             missing = [r for r in every if not default_storage.exists(r.name)]
             if missing:
-                _store(image, missing, box)
+                _store(image, missing, box, width)
     # ValueError: also what Pillow raises for a picture it cannot encode, which failed the page.
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         logger.warning("Foto %s tidak bisa dibaca; ditampilkan tanpa gambar.", master_name)
@@ -238,9 +238,16 @@ def _size(width, height, target_width, aspect):
     return target_width, max(1, round(target_width * aspect[1] / aspect[0]))
 
 
-def _store(image, missing, box):
-    """Decode the master once, upright; each rendition resized from its crop box."""
+def _store(image, missing, box, width):
+    """Decode the master once, upright; each rendition resized from its crop box.
+
+    A photo stored before masters existed may be larger than one (up to 40 MP): it is
+    decoded at a reduced scale (JPEG draft) no smaller than a master, as masters are."""
+    image.draft(None, master_size(*image.size))
     upright = ImageOps.exif_transpose(image)
+    if box is not None and upright.width != width:
+        scale = upright.width / width
+        box = tuple(side * scale for side in box)
     for rendition in missing:
         size = (rendition.width, rendition.height)
         resized = upright.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
@@ -271,8 +278,12 @@ def ensure_master(photo):
     original, the master left to here). True if one was made now."""
     if photo.image or not photo.original:
         return False
-    with photo.original.open("rb") as original:
-        master, _, _ = make_master(original)
+    try:
+        with photo.original.open("rb") as original:
+            master, _, _ = make_master(original)
+    except DECODE_ERRORS:  # checked on upload by its header and checksums, yet undecodable
+        logger.warning("Foto %s: berkas aslinya tidak bisa dibaca.", photo.original.name)
+        return False
     photo.image.save(PurePosixPath(photo.original.name).name, master, save=False)
     Photo.objects.filter(pk=photo.pk).update(
         image=photo.image.name, width=photo.width, height=photo.height

@@ -267,3 +267,22 @@ def BytesIO_text():  # noqa: N802
     from io import StringIO
 
     return StringIO()
+
+
+def test_a_photo_stored_before_masters_is_decoded_reduced_and_cropped_right():
+    """Earlier photos (up to 40 MP) are their own master: decoded at a JPEG draft scale,
+    their crop box scaled with it."""
+    image = Image.new("RGB", (6000, 3000), (20, 20, 20))
+    image.paste((255, 255, 255), (5400, 1200, 6000, 1800))  # a white mark on the right
+    photo = make_photo(width=10, height=10, focal_x=0.95, focal_y=0.5)
+    photo.image.save("lama.jpg", ContentFile(encoded(image, "JPEG")), save=False)
+    photo.save()
+
+    square = renditions.rendition_set(photo, "square").jpeg[0]
+    large = renditions.rendition_set(photo, "large").largest
+
+    assert (large.width, large.height) == (1600, 800)
+    with default_storage.open(square.name) as stored, Image.open(stored) as crop:
+        assert crop.size == (480, 480)
+        assert min(crop.convert("RGB").getpixel((crop.width - 10, crop.height // 2))) > 200
+        assert max(crop.convert("RGB").getpixel((10, crop.height // 2))) < 60
