@@ -280,13 +280,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded photos: largest file and largest picture accepted (articles.media.images).
-PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15 * 2**20)
-PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# A 100 MP PNG straight from a camera's raw converter is 150-200 MB.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=200 * 2**20)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=100_000_000)
+# The originals as uploaded, kept for re-crops and the record: never under MEDIA_URL.
+PHOTO_ORIGINALS_ROOT = env.path("PHOTO_ORIGINALS_ROOT", default=BASE_DIR / "originals")
 # ...its longest side, and how many times its short side the long one may be (1:20).
 PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=20_000)
 PHOTO_MAX_ASPECT = env.int("PHOTO_MAX_ASPECT", default=20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # No public address (its url() refuses), and nothing serves its folder.
+    "originals": {
+        "BACKEND": "articles.media.images.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PHOTO_ORIGINALS_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -314,6 +322,19 @@ if MEDIA_S3_BUCKET:
             "url_protocol": env("MEDIA_S3_URL_PROTOCOL", default="https:"),
             "querystring_auth": False,  # public photos: stable URLs the edge can keep
             "file_overwrite": False,
+        },
+    }
+    # The same bucket under a private prefix: the objects are private (no public ACL)
+    # and only reachable with signed, short-lived URLs; the bucket policy that makes
+    # photos public must name the other prefixes only.
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "location": "originals",
+            "default_acl": "private",
+            "custom_domain": None,
+            "querystring_auth": True,
         },
     }
 

@@ -17,6 +17,7 @@ from newsroom.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+STORAGES["originals"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="newsroom-test-originals-")  # noqa: F405
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from ..editorial import revisions
+from ..editorial.photos import refresh_soon
 from ..media.images import PhotoUploadField
-from ..media.renditions import make_photo_renditions
 from ..models import (
     ZONES,
     Article,
@@ -26,7 +26,6 @@ from ..models import (
     StateChange,
 )
 from ..network import may_work_on, upload_sites
-from ..queue import enqueue_on_commit
 
 # Links typed without a scheme become https:// (Django 6.0's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -70,7 +69,7 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     class Media:
-        js = ["js/tag-suggestions.js", "js/presence.js", "js/autosave.js"]
+        js = ["js/tag-suggestions.js", "js/presence.js", "js/autosave.js", "js/photo-defaults.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,9 +218,9 @@ def embargo_is_fixed(article):
 
 
 def make_renditions_soon(photo):
-    """A new photo's renditions, made in the background once it is saved, so that no
-    reader (and no app server but one) makes them."""
-    enqueue_on_commit(make_photo_renditions, photo.pk)
+    """A new photo's master and renditions, made in the background once it is saved
+    (`editorial.photos.refresh_photo`, which also purges its pages once it has a master)."""
+    refresh_soon(photo)
 
 
 class SectionAdminForm(forms.ModelForm):
@@ -299,3 +298,26 @@ class AssignmentForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+class PhotoAdminForm(forms.ModelForm):
+    """A photo: its focal point is set by clicking the preview (static/js/focal-point.js
+    fills these hidden fields); a form without them keeps the photo's own."""
+
+    focal_x = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    focal_y = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "credit", "focal_x", "focal_y", "sites"]
+
+    class Media:
+        js = ["js/focal-point.js"]
+
+    def clean_focal_x(self):
+        value = self.cleaned_data.get("focal_x")
+        return self.instance.focal_x if value is None else value
+
+    def clean_focal_y(self):
+        value = self.cleaned_data.get("focal_y")
+        return self.instance.focal_y if value is None else value

@@ -2,7 +2,8 @@
 commands, seeds, tests).
 
 The workflow (the one writer of a story's status), placements, revisions,
-autosave, notes and mentions, planning, presence, tag merging and live updates. It
+autosave, notes and mentions, planning, presence, tag merging, live updates and what a
+changed photo sets off (`photos.py`). It
 may import `models`, `network`, `delivery`, `media` and `text`; nothing of `seeds`,
 `readers` or the admin (they build on it).
 """

@@ -6,6 +6,8 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -107,6 +109,11 @@ def photo_upload_path(instance, filename):
     return f"foto/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+def originals_storage():
+    """Where originals are kept: a storage with no public URL (settings "originals")."""
+    return storages["originals"]
+
+
 class PhotoQuerySet(models.QuerySet):
     def on_sites(self, site_ids):
         """The photos of any of these sites."""
@@ -135,10 +142,46 @@ class Photo(models.Model):
         blank=True,
         width_field="width",
         height_field="height",
-        help_text=_("JPEG, PNG atau WebP. Boleh menyusul: keterangan bisa ditulis lebih dulu."),
+        original_field="original",
+        help_text=_(
+            "JPEG, PNG atau WebP, sampai 100 juta piksel. Boleh menyusul: keterangan bisa "
+            "ditulis lebih dulu."
+        ),
+    )
+    # After `image`: its pre_save fills this one in.
+    original = models.FileField(
+        _("berkas asli"),
+        upload_to=photo_upload_path,
+        storage=originals_storage,
+        blank=True,
+        editable=False,
+        max_length=200,
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The point every crop keeps in view, as fractions of the width and height.
+    focal_x = models.FloatField(
+        _("titik fokus (mendatar)"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    focal_y = models.FloatField(
+        _("titik fokus (tegak)"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengunggah"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(
+        _("diunggah"), default=timezone.now, null=True, editable=False, db_index=True
+    )  # null: photos from before this field, whose date is not known
     caption = models.TextField(_("keterangan foto"))
     credit = models.CharField(
         _("kredit"),
@@ -162,6 +205,12 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption[:80]
+
+    @property
+    def crop_key(self):
+        """`f500-333`: the focal point in thousandths, part of every cropped rendition's
+        name and cache key, so a new focal point never reuses an old crop's file."""
+        return f"f{round(self.focal_x * 1000)}-{round(self.focal_y * 1000)}"
 
 
 def partner_token():

@@ -129,7 +129,8 @@ class ArticleQuerySet(models.QuerySet):
         `only()` cannot narrow a FilteredRelation, so its narrow row is read whole)."""
         return self.select_related("photo", "section").only(
             "headline", "slug", "published_at", "time_zone", "photo__image",
-            "photo__width", "photo__height", "section__name", "section__slug",
+            "photo__width", "photo__height", "photo__focal_x", "photo__focal_y", "section__name",
+            "section__slug",
         )  # fmt: skip
 
     def related_to(self, story, site, *, limit=RELATED_SHOWN):

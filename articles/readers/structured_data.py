@@ -12,8 +12,9 @@ DEFAULT_IMAGE = {"path": "img/berita.png", "width": 1200, "height": 675}
 
 
 def share_image(article, request):
-    """The story's large rendition, or the site's own image for a story without a photo."""
-    made = renditions.rendition_set(article.photo, "large")
+    """The story's social card (1,200 px at 1.91:1, round its focal point), or the site's
+    own image for a story without a photo."""
+    made = renditions.rendition_set(article.photo, "social")
     if made is None:
         return _static_image(DEFAULT_IMAGE, request)
     largest = made.largest

@@ -1,4 +1,4 @@
-"""Photo renditions: made once, stored, upright, WebP and JPEG, sized in the HTML."""
+"""Photo renditions: made once, stored, upright, AVIF, WebP and JPEG, sized in the HTML."""
 
 import re
 import uuid
@@ -21,16 +21,22 @@ from tests.factories import make_article, make_photo
 pytestmark = pytest.mark.django_db
 
 
-def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
+def test_renditions_are_stored_once_in_avif_webp_and_jpeg(monkeypatch):
     """Once stored, a photo is not decoded again, even when the cache forgets it."""
     photo = make_photo(width=1600, height=1000)
     large = renditions.rendition_set(photo, "large")
-    assert [(r.width, r.height) for r in large.jpeg] == [(480, 300), (800, 500), (1200, 750)]
-    assert [r.name.rsplit(".", 1)[1] for r in large.webp] == ["webp"] * 3
-    for rendition in large.webp + large.jpeg:
+    assert [(r.width, r.height) for r in large.jpeg] == [
+        (480, 300),
+        (800, 500),
+        (1200, 750),
+        (1600, 1000),
+    ]
+    assert [r.name.rsplit(".", 1)[1] for r in large.webp] == ["webp"] * 4
+    assert [r.name.rsplit(".", 1)[1] for r in large.avif] == ["avif"] * 4
+    for rendition in large.every:
         with default_storage.open(rendition.name) as stored, Image.open(stored) as image:
             assert image.size == (rendition.width, rendition.height)
-            assert image.format == {"image/webp": "WEBP", "image/jpeg": "JPEG"}[rendition.mime_type]
+            assert image.format == renditions.FORMAT_OF[rendition.mime_type]
 
     decoded = []
     monkeypatch.setattr(renditions, "_store", lambda *args: decoded.append(args))
@@ -45,7 +51,7 @@ def test_renditions_are_stored_once_in_webp_and_jpeg(monkeypatch):
 
 def stored_sizes(made):
     sizes = {}
-    for rendition in made.webp + made.jpeg:
+    for rendition in made.every:
         with default_storage.open(rendition.name) as stored, Image.open(stored) as image:
             sizes[rendition.name] = image.size
     return sizes
@@ -60,8 +66,8 @@ def test_every_use_and_size_has_its_own_file(size):
     small, large = (renditions.rendition_set(photo, use) for use in ("small", "large"))
 
     for made in (small, large):
-        assert stored_sizes(made) == {r.name: (r.width, r.height) for r in made.webp + made.jpeg}
-    names = [r.name for made in (small, large) for r in made.webp + made.jpeg]
+        assert stored_sizes(made) == {r.name: (r.width, r.height) for r in made.every}
+    names = [r.name for made in (small, large) for r in made.every]
     assert len(set(names)) == len(names)
 
 
@@ -73,7 +79,7 @@ def test_a_very_tall_photo_gets_the_renditions_webp_can_hold(client):
     large = renditions.rendition_set(photo, "large")
 
     assert [(r.width, r.height) for r in large.webp] == [(480, 6800), (800, 11333)]
-    assert stored_sizes(large) == {r.name: (r.width, r.height) for r in large.webp + large.jpeg}
+    assert stored_sizes(large) == {r.name: (r.width, r.height) for r in large.every}
     assert client.get(make_article(photo=photo).get_absolute_url()).status_code == 200
 
 
@@ -127,7 +133,7 @@ def test_an_unreadable_photo_is_tried_again_once_it_can_be_read():
 
 def test_small_renditions_are_cropped_to_cards_and_never_upscaled():
     small = renditions.rendition_set(make_photo(width=400, height=400), "small")
-    assert [(r.width, r.height) for r in small.jpeg] == [(160, 107), (320, 213)]
+    assert [(r.width, r.height) for r in small.jpeg] == [(400, 225)]  # 16:9 of 400x400
     tiny = renditions.rendition_set(make_photo(width=100, height=50), "large")
     assert [(r.width, r.height) for r in tiny.jpeg] == [(100, 50)]
 
@@ -159,18 +165,21 @@ def picture_tags(html):
     return re.findall(r"<picture.*?</picture>", html, re.S)
 
 
-def test_article_photo_is_a_sized_eager_picture_with_webp_first(client):
+def test_article_photo_is_a_sized_eager_picture_with_avif_then_webp(client):
     article = make_article(photo=make_photo(width=1600, height=1000, caption="Warga menonton"))
     html = client.get(article.get_absolute_url()).content.decode()
     [picture] = [tag for tag in picture_tags(html) if "Warga menonton" in tag]
-    source, img = picture.index('<source type="image/webp"'), picture.index("<img")
-    assert source < img
+    avif, webp = (
+        picture.index('<source type="image/avif"'),
+        picture.index('<source type="image/webp"'),
+    )
+    assert avif < webp < picture.index("<img")
     assert re.search(
-        r'srcset="/media/renditions/\S+-480x300\.webp 480w, \S+-800x500\.webp 800w, '
-        r'\S+-1200x750\.webp 1200w"',
+        r'srcset="/media/renditions/\S+-480x300\.avif 480w, \S+-800x500\.avif 800w, '
+        r'\S+-1200x750\.avif 1200w, \S+-1600x1000\.avif 1600w"',
         picture,
     )
-    assert 'width="1200" height="750" alt="Warga menonton" fetchpriority="high"' in picture
+    assert 'width="1600" height="1000" alt="Warga menonton" fetchpriority="high"' in picture
     assert 'loading="lazy"' not in picture
 
 
@@ -190,7 +199,7 @@ def test_list_photos_are_lazy_and_stories_without_photos_have_no_empty_frame(cli
         for story in (with_photo, without, caption_only)
     }
     assert 'loading="lazy"' in card[with_photo.headline]
-    assert 'width="480" height="320"' in card[with_photo.headline]
+    assert 'width="480" height="270"' in card[with_photo.headline]  # 16:9
     assert "<picture" not in card[without.headline] and "<img" not in card[without.headline]
     assert "<picture" not in card[caption_only.headline]
 
@@ -209,8 +218,10 @@ def test_makerenditions_prepares_every_photo_and_reports_unreadable_ones(monkeyp
     expected = sorted(
         rendition.name
         for photo in photos
-        for use in renditions.USES.values()
-        for rendition in renditions.make_renditions(photo.image.name, use).jpeg
+        for use_name, use in renditions.USES.items()
+        for rendition in renditions.make_renditions(
+            photo.image.name, use, renditions.focal_of(photo, use_name)
+        ).jpeg
     )
     assert set(expected) <= set(stored)
 

@@ -63,9 +63,12 @@ def test_news_article_json_ld_carries_every_property(client):
         }
     )
     [image] = data["image"]
-    assert image["@type"] == "ImageObject" and (image["width"], image["height"]) == (1200, 675)
+    assert image["@type"] == "ImageObject" and (image["width"], image["height"]) == (
+        1200,
+        628,
+    )  # 1.91:1
     assert image["url"].startswith("http://testserver/media/renditions/") and image["url"].endswith(
-        "-1200x675.jpg"
+        "-1200x628-191x100-f500-500.jpg"
     )
     publisher = data["publisher"]
     assert publisher["@type"] == "NewsMediaOrganization" and publisher["name"] == "Zona Priangan"
@@ -105,7 +108,7 @@ def test_article_has_open_graph_twitter_and_canonical_tags(client):
         meta(html, "property", "og:title") == meta(html, "name", "twitter:title") == "Persib Juara"
     )
     assert meta(html, "property", "og:description") == "Paragraf pertama."
-    assert meta(html, "property", "og:image").endswith("-1200x750.jpg")
+    assert meta(html, "property", "og:image").endswith("-1200x628-191x100-f500-500.jpg")
     assert meta(html, "property", "og:image:alt") == "Pemain merayakan gol"
     assert meta(html, "name", "twitter:card") == "summary_large_image"
     assert meta(html, "property", "og:locale") == "id_ID"
@@ -147,7 +150,7 @@ def test_site_feed_items_have_title_link_description_date_and_photo(client):
     assert entry.description == "Paragraf pertama."
     assert entry.published_parsed[:5] == story.published_at.utctimetuple()[:5]
     [enclosure] = entry.enclosures
-    assert enclosure.type == "image/jpeg" and enclosure.href.endswith("-1200x750.jpg")
+    assert enclosure.type == "image/jpeg" and enclosure.href.endswith("-1600x1000.jpg")
     stored = default_storage.path(enclosure.href.split(settings.MEDIA_URL, 1)[1])
     assert int(enclosure.length) == Path(stored).stat().st_size
     assert feed.entries[1].enclosures == []
