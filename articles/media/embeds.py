@@ -299,12 +299,12 @@ def _thumbnail(url, provider):
         accept="image/*",
     )
     upload = ContentFile(response.body, name="gambar")
-    image = images.open_photo(upload)  # type, pixels, sides, shape; raises ValidationError
-    cleaned = images.without_metadata(upload)
-    if image.width <= THUMBNAIL_MAX_WIDTH:
+    images.open_photo(upload)  # type, pixels, sides, shape; raises ValidationError
+    cleaned, width, height = images.make_master(upload)  # upright, sRGB, no metadata
+    if width <= THUMBNAIL_MAX_WIDTH:
         return cleaned
     with Image.open(cleaned) as reencoded:
-        height = max(1, round(image.height * THUMBNAIL_MAX_WIDTH / image.width))
+        height = max(1, round(height * THUMBNAIL_MAX_WIDTH / width))
         smaller = reencoded.resize((THUMBNAIL_MAX_WIDTH, height), Image.Resampling.LANCZOS)
         if smaller.mode not in ("RGB", "L"):
             smaller = smaller.convert("RGB")
