@@ -116,13 +116,13 @@ def test_every_page_type_reads_well_and_works_with_the_keyboard(
     page.close()
 
 
-def test_photos_come_as_webp_sized_and_the_lead_is_not_lazy(browser, live_server, site):
+def test_photos_come_as_avif_sized_and_the_lead_is_not_lazy(browser, live_server, site):
     page = browser.new_page(viewport=PHONE)
     page.goto(live_server.url + site["article"])
     photo = page.locator(".article__photo img")
     photo.evaluate("img => img.decode()")
-    # 358 CSS pixels wide at 1x: the smallest rendition that fills it, in WebP
-    assert photo.evaluate("img => img.currentSrc").endswith("-480x300.webp")
+    # 358 CSS pixels wide at 1x: the smallest rendition that fills it, in AVIF
+    assert photo.evaluate("img => img.currentSrc").endswith("-480x300.avif")
     assert (
         photo.get_attribute("loading") is None and photo.get_attribute("alt") == "Warga mengungsi"
     )
